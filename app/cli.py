@@ -1,0 +1,323 @@
+"""The command line: ``safeduty [--db URL] AREA VERB …`` (a stable contract, see DESIGN.md).
+
+With no arguments it opens the GUI.  Every other command works headless and never loads Qt,
+except ``screenshot``, which renders GUI pages offscreen.  Bad input ends with one line in the
+user's language on stderr and a non-zero status; the database is left as it was.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import datetime as dt
+import json
+import sys
+import traceback
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from app import __version__
+from app.config import Settings, data_dir, resolve_database
+from app.i18n import _, language_from_environment, set_language
+from app.io.errors import InterchangeError
+from app.roster.service import RosterError
+from app.storage.errors import StorageError
+
+EXIT_OK = 0
+EXIT_BAD_INPUT = 1
+EXIT_USAGE = 2
+EXIT_BUG = 3
+
+PAGES = ("home", "roster", "responsibility", "meetings", "letters", "hazards", "reports", "settings")
+
+
+class CliError(Exception):
+    """Bad input on the command line: the message is shown as it is."""
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # type: ignore[override]
+        # argparse's own wording is English; frame it in the user's language, on one line.
+        self.exit(EXIT_USAGE, _("Invalid command: {detail}").format(detail=message) + "\n")
+
+
+def _date(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            _("“{value}” is not a date; write it as YYYY-MM-DD").format(value=text)
+        ) from None
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="safeduty", description=_("Work-safety responsibility system"))
+    parser.add_argument("--version", action="version", version=f"SafeDuty {__version__}")
+    parser.add_argument("--db", metavar="URL", help=_("database file or sqlite:///FILE URL"))
+    areas = parser.add_subparsers(dest="area", metavar="AREA", parser_class=_Parser)
+
+    demo = areas.add_parser("demo", help=_("fill the database with a fictional township"))
+    demo.add_argument("--scale", type=int, default=1, help=_("multiply the size (benchmarks)"))
+    demo.add_argument("--today", type=_date, default=None, help=argparse.SUPPRESS)
+    demo.set_defaults(handler=_demo)
+
+    roster = areas.add_parser("roster", help=_("the leading group roster"))
+    verbs = roster.add_subparsers(dest="verb", metavar="VERB", required=True, parser_class=_Parser)
+    r_import = verbs.add_parser("import", help=_("import the roster from .xlsx or .csv"))
+    r_import.add_argument("file", type=Path)
+    r_import.add_argument("--dry-run", action="store_true", help=_("show changes, write nothing"))
+    r_import.add_argument("--as-of", type=_date, default=None, help=_("effective date"))
+    r_import.set_defaults(handler=_roster_import)
+    r_export = verbs.add_parser("export", help=_("export the roster to .xlsx or .csv"))
+    r_export.add_argument("file", type=Path)
+    r_export.add_argument("--as-of", type=_date, default=None)
+    r_export.set_defaults(handler=_roster_export)
+    r_print = verbs.add_parser("print", help=_("print the roster to PDF"))
+    r_print.add_argument("file", type=Path)
+    r_print.add_argument("--as-of", type=_date, default=None)
+    r_print.set_defaults(handler=_roster_print)
+    r_list = verbs.add_parser("list", help=_("list the roster"))
+    r_list.add_argument("--as-of", type=_date, default=None)
+    r_list.add_argument("--format", choices=("text", "json", "csv"), default="text")
+    r_list.set_defaults(handler=_roster_list)
+
+    shot = areas.add_parser("screenshot", help=_("render GUI pages to PNG offscreen"))
+    shot.add_argument("page", nargs="?", choices=PAGES)
+    shot.add_argument("out", nargs="?", type=Path)
+    shot.add_argument("--all", dest="all_dir", type=Path, metavar="DIR")
+    shot.add_argument("--size", default="1280x800", help=argparse.SUPPRESS)
+    shot.set_defaults(handler=_screenshot, opens_database=True)
+
+    check = areas.add_parser("check", help=_("check the database's integrity"))
+    check.set_defaults(handler=_check)
+    backup = areas.add_parser("backup", help=_("write a verified backup copy"))
+    backup.add_argument("file", type=Path)
+    backup.set_defaults(handler=_backup)
+    restore = areas.add_parser("restore", help=_("replace the database with a backup"))
+    restore.add_argument("file", type=Path)
+    restore.set_defaults(handler=_restore)
+    return parser
+
+
+# ---------------------------------------------------------------------------- commands
+
+
+def _today(args: argparse.Namespace) -> dt.date:
+    return getattr(args, "as_of", None) or dt.date.today()
+
+
+def _demo(args: argparse.Namespace) -> int:
+    from app.demo import create_demo
+
+    if args.scale < 1 or args.scale > 100:
+        raise CliError(_("--scale must be between 1 and 100"))
+    summary = create_demo(scale=args.scale, today=args.today or dt.date.today())
+    print(summary)
+    return EXIT_OK
+
+
+def _roster_import(args: argparse.Namespace) -> int:
+    from app.roster.interchange import apply_plan, plan_import
+
+    plan = plan_import(args.file, _today(args))
+    for line in plan.lines():
+        print(line)
+    if args.dry_run:
+        print(_("Dry run: nothing was written."))
+    elif not plan.is_empty:
+        apply_plan(plan)
+        print(_("Imported."))
+    return EXIT_OK
+
+
+def _roster_export(args: argparse.Namespace) -> int:
+    from app.roster.interchange import export_roster
+
+    _check_suffix(args.file, (".xlsx", ".csv"))
+    count = export_roster(args.file, _today(args))
+    print(_("{count} members written to {file}").format(count=count, file=args.file))
+    return EXIT_OK
+
+
+def _roster_print(args: argparse.Namespace) -> int:
+    from app.roster.print import RosterDocument
+    from app.roster.service import roster_as_of
+
+    _check_suffix(args.file, (".pdf",))
+    RosterDocument(roster_as_of(_today(args))).render(args.file)
+    print(_("Printed to {file}").format(file=args.file))
+    return EXIT_OK
+
+
+def _roster_list(args: argparse.Namespace) -> int:
+    from app.roster.interchange import role_text
+    from app.roster.service import roster_as_of
+
+    snapshot = roster_as_of(_today(args))
+    records = [
+        {
+            "position": index,
+            "name": line.name,
+            "role": line.role.value,
+            "office_role": line.office_role.value if line.office_role else None,
+            "role_text": role_text(line.role, line.office_role),
+            "titles": list(line.titles),
+            "phone": line.phone,
+            "start_date": line.start_date.isoformat(),
+            "end_date": line.end_date.isoformat() if line.end_date else None,
+        }
+        for index, line in enumerate(snapshot.lines, start=1)
+    ]
+    if args.format == "json":
+        json.dump(
+            {"group": snapshot.group_name, "as_of": snapshot.as_of.isoformat(), "members": records},
+            sys.stdout,
+            ensure_ascii=False,
+            indent=2,
+        )
+        print()
+    elif args.format == "csv":
+        writer = csv.writer(sys.stdout)
+        writer.writerow(["position", "name", "role", "office_role", "titles", "phone"])
+        for r in records:
+            writer.writerow(
+                [r["position"], r["name"], r["role"], r["office_role"] or "",
+                 "、".join(r["titles"]), r["phone"]]
+            )
+    else:
+        print(f"{snapshot.group_name}（{snapshot.as_of.isoformat()}）")
+        for r in records:
+            print(f"{r['position']:>3}  {r['role_text']}\t{r['name']}\t{'、'.join(r['titles'])}")
+    return EXIT_OK
+
+
+def _screenshot(args: argparse.Namespace) -> int:
+    if args.all_dir is None and (args.page is None or args.out is None):
+        raise CliError(_("Give a PAGE and OUT.png, or --all DIR"))
+    try:
+        width, height = (int(part) for part in args.size.lower().split("x"))
+    except ValueError:
+        raise CliError(_("--size must look like 1280x800")) from None
+    # The GUI is the one part of the program that needs Qt; it is loaded only here.
+    from ui.screenshot import render_pages
+
+    if args.all_dir is not None:
+        targets = {page: args.all_dir / f"{page}.png" for page in PAGES}
+    else:
+        targets = {args.page: args.out}
+    render_pages(targets, size=(width, height))
+    for path in targets.values():
+        print(path)
+    return EXIT_OK
+
+
+def _check(args: argparse.Namespace) -> int:
+    from app.storage.backup import integrity_problems
+
+    problems = integrity_problems()
+    if problems:
+        for problem in problems[:20]:
+            print(problem, file=sys.stderr)
+        raise CliError(_("The database failed its integrity check."))
+    print(_("The database passed its integrity check."))
+    return EXIT_OK
+
+
+def _backup(args: argparse.Namespace) -> int:
+    from app.storage.backup import backup_to
+
+    backup_to(args.file)
+    print(_("Backup written and verified: {file}").format(file=args.file))
+    return EXIT_OK
+
+
+def _restore(args: argparse.Namespace) -> int:
+    from app.storage.backup import restore_from
+
+    safety = restore_from(args.file)
+    print(
+        _("Restored from {file}; the previous content is kept in {copy}").format(
+            file=args.file, copy=safety
+        )
+    )
+    return EXIT_OK
+
+
+def _check_suffix(path: Path, allowed: Sequence[str]) -> None:
+    if path.suffix.lower() not in allowed:
+        raise CliError(
+            _("The file must end in {suffixes}: {file}").format(
+                suffixes=" / ".join(allowed), file=path
+            )
+        )
+
+
+# ---------------------------------------------------------------------------- entry point
+
+
+def _run_gui(db_url: str) -> int:
+    # The console script is app.cli:main, so the GUI is started from here, lazily.
+    from ui.application import run
+
+    return run(db_url)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    arguments = list(sys.argv[1:] if argv is None else argv)
+    settings = Settings.load()
+    set_language(language_from_environment(settings.language))
+    parser = build_parser()
+    args = parser.parse_args(arguments)
+    db_url = resolve_database(args.db)
+    if args.area is None:
+        return _run_gui(db_url)
+    handler: Callable[[argparse.Namespace], int] = args.handler
+    return _guarded(lambda: _with_database(db_url, handler, args))
+
+
+def _with_database(
+    db_url: str, handler: Callable[[argparse.Namespace], int], args: argparse.Namespace
+) -> int:
+    from app.storage.migrations import close_database, open_database
+
+    open_database(db_url)
+    try:
+        return handler(args)
+    finally:
+        close_database()
+
+
+def _guarded(run: Callable[[], int]) -> int:
+    """Sort failures by whose fault they are: the user's input, the disk, or a bug."""
+    try:
+        return run()
+    except (CliError, InterchangeError, RosterError, StorageError) as error:
+        print(str(error), file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except OSError as error:
+        print(
+            _("Cannot use the file {file}: {reason}").format(
+                file=error.filename or "", reason=error.strerror or error
+            ),
+            file=sys.stderr,
+        )
+        return EXIT_BAD_INPUT
+    except Exception:
+        log = _write_crash_log(traceback.format_exc())
+        print(
+            _("An internal error occurred; nothing was saved. Details: {log}").format(log=log),
+            file=sys.stderr,
+        )
+        return EXIT_BUG
+
+
+def _write_crash_log(text: str) -> Path:
+    folder = data_dir() / "logs"
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"crash-{dt.datetime.now():%Y%m%d-%H%M%S}.log"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+if __name__ == "__main__":
+    sys.exit(main())

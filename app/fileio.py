@@ -1,0 +1,63 @@
+"""Writing files so that a crash never leaves half a file under the real name.
+
+Everything the program writes (exports, prints, backups, settings) goes to a temporary name
+in the same folder, is flushed and fsynced, then renamed over the target in one step.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import tempfile
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import IO
+
+
+@contextlib.contextmanager
+def atomic_path(target: str | os.PathLike[str]) -> Iterator[Path]:
+    """Yield a temporary path beside ``target``; on success it replaces ``target`` atomically.
+
+    The caller writes the temporary file by any means (a library that takes a file name);
+    on an exception the temporary file is removed and ``target`` is left untouched.
+    """
+    target = Path(target)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    os.close(fd)
+    tmp = Path(tmp_name)
+    try:
+        yield tmp
+        with open(tmp, "rb+") as fp:
+            os.fsync(fp.fileno())
+        os.replace(tmp, target)
+        _fsync_directory(target.parent)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            tmp.unlink()
+        raise
+
+
+def write_atomic(target: str | os.PathLike[str], writer: Callable[[IO[bytes]], None]) -> None:
+    """Write ``target`` through ``writer(binary_file)`` under a temporary name, then rename."""
+    with atomic_path(target) as tmp, open(tmp, "wb") as fp:
+        writer(fp)
+
+
+def write_bytes_atomic(target: str | os.PathLike[str], data: bytes) -> None:
+    write_atomic(target, lambda fp: fp.write(data))
+
+
+def write_text_atomic(target: str | os.PathLike[str], text: str, encoding: str = "utf-8") -> None:
+    write_bytes_atomic(target, text.encode(encoding))
+
+
+def _fsync_directory(folder: Path) -> None:
+    # Makes the rename itself durable on POSIX; Windows cannot open a folder this way.
+    if os.name != "posix":
+        return
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)

@@ -1,0 +1,480 @@
+"""Tables in clerks' spreadsheets: read them the way people lay them out, write them back.
+
+Reading finds the header row among the first rows (a title such as
+"青禾镇安全生产领导小组成员名单" often sits above it), matches header names and their
+synonyms, fills merged blocks down ("same value down the block"), skips blank rows, and
+returns every value as cleaned text keyed by the canonical column name.  Writing produces a
+file with the canonical headers, so an export re-imports unchanged, and never lets text that
+starts with = + - @ turn into a formula.
+
+Each area (roster, responsibility matrix, …) describes its columns with ``ColumnSpec`` and
+interprets the rows itself; nothing here knows what a column means.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import math
+import re
+import unicodedata
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+from typing import IO, TYPE_CHECKING
+
+from app.fileio import atomic_path, write_atomic
+from app.i18n import _
+from app.io.errors import InterchangeError, Problem
+from app.io.sources import (
+    FORMULA_STARTS,
+    MAX_COLUMNS,
+    MAX_FILE_BYTES,
+    Grid,
+    guard,
+    open_grids,
+)
+from app.io.text import header_key, normalize_cell
+
+if TYPE_CHECKING:
+    from openpyxl import Workbook
+
+# The header is looked for among this many non-empty rows: titles, subtitles, "填报单位："
+# lines and blank spacer rows come first in real files, but never a whole page of them.
+HEADER_SEARCH_ROWS = 15
+# Far beyond any township list, and small enough that a runaway file is refused quickly.
+MAX_ROWS = 200_000
+DEFAULT_SHEET_NAME = "Sheet1"
+WRITABLE_SUFFIXES = (".xlsx", ".csv")
+
+# Integers up to 2**53 are exact in a float; phone numbers typed as numbers land here.
+_EXACT_FLOAT_LIMIT = 2**53
+_SHEET_NAME_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
+# Characters XML 1.0 cannot carry; openpyxl raises on them, so exports drop them.
+_XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")
+
+
+@dataclass(frozen=True)
+class ColumnSpec:
+    """A column an area understands: its canonical header and what else clerks call it."""
+
+    name: str
+    synonyms: tuple[str, ...] = ()
+    required: bool = False
+
+    def header_keys(self) -> set[str]:
+        return {header_key(self.name), *(header_key(s) for s in self.synonyms)}
+
+
+@dataclass(frozen=True, slots=True)
+class SheetRow:
+    """One data row: its row number as Excel shows it, values keyed by canonical name.
+
+    Only the columns the file has are keys, so ``name in row.values`` tells whether the
+    file has that column at all; an empty cell is "".
+    """
+
+    number: int
+    values: dict[str, str]
+
+
+@dataclass(frozen=True)
+class Table:
+    title: str | None  # the first text above the header row, if any
+    header_row: int
+    rows: list[SheetRow]
+    columns: tuple[str, ...] = ()  # canonical names of the columns the file has, in spec order
+
+
+@dataclass(frozen=True)
+class _Header:
+    row: int
+    positions: dict[str, int]  # canonical name → 0-based column index
+    title: str | None
+
+
+# ---------------------------------------------------------------------------- cell values
+
+
+def cell_text(value: object) -> str:
+    """Any cell value as the text a clerk would read in the cell."""
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return normalize_cell(value)
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, float):
+        return _float_text(value)
+    if isinstance(value, Decimal):
+        return _float_text(float(value)) if value.is_finite() else str(value)
+    if isinstance(value, dt.datetime | dt.date | dt.time):
+        return _date_text(value)
+    return normalize_cell(str(value))
+
+
+def _float_text(value: float) -> str:
+    if not math.isfinite(value):
+        return str(value)
+    if value.is_integer() and abs(value) < _EXACT_FLOAT_LIMIT:
+        return str(int(value))  # 13800000001.0 → "13800000001"
+    return f"{value:.15g}"  # Excel shows 15 significant digits: 0.1+0.2 → "0.3"
+
+
+def _date_text(value: dt.datetime | dt.date | dt.time) -> str:
+    if isinstance(value, dt.datetime):
+        if value.time() == dt.time(0):
+            return value.date().isoformat()
+        return value.isoformat(sep=" ", timespec=_timespec(value.time()))
+    if isinstance(value, dt.time):
+        return value.isoformat(timespec=_timespec(value))
+    return value.isoformat()
+
+
+def _timespec(value: dt.time) -> str:
+    return "minutes" if value.second == 0 and value.microsecond == 0 else "seconds"
+
+
+# ---------------------------------------------------------------------------- reading
+
+
+def read_table(
+    path: str | Path,
+    columns: Sequence[ColumnSpec],
+    *,
+    max_rows: int = MAX_ROWS,
+    max_bytes: int = MAX_FILE_BYTES,
+) -> Table:
+    """Read the table of ``columns`` from a .xlsx/.xlsm, .csv (or .xls) file.
+
+    Raises InterchangeError for anything wrong with the file: unreadable, damaged, too
+    large, or without the required columns.  Does not judge the values themselves.
+    """
+    path = Path(path)
+    lookup = _header_lookup(columns)
+    first_miss: InterchangeError | None = None
+    for grid in open_grids(path, max_bytes=max_bytes):
+        found = _find_header(grid, columns, lookup)
+        if isinstance(found, _Header):
+            return _read_rows(grid, found, columns, path.name, max_rows)
+        if found is not None and first_miss is None:
+            first_miss = found
+    if first_miss is not None:
+        raise first_miss
+    raise InterchangeError.single(_("“{file}” contains no data.").format(file=path.name))
+
+
+def _header_lookup(columns: Sequence[ColumnSpec]) -> dict[str, str]:
+    lookup: dict[str, str] = {}
+    for spec in columns:
+        for key in spec.header_keys():
+            other = lookup.setdefault(key, spec.name)
+            if other != spec.name:
+                # A programming error in an area's column list, not a problem of the file.
+                raise ValueError(f"header {key!r} belongs to both {other!r} and {spec.name!r}")
+    return lookup
+
+
+def _find_header(
+    grid: Grid, columns: Sequence[ColumnSpec], lookup: dict[str, str]
+) -> _Header | InterchangeError | None:
+    """The header row, or why there is none (None: the sheet is empty)."""
+    required = [spec.name for spec in columns if spec.required]
+    width = min(grid.max_column, MAX_COLUMNS)
+    title: str | None = None
+    # The likeliest header for the message: most known names, then most filled cells (so
+    # a header of unknown names beats a title row).
+    best: tuple[tuple[int, int], int, list[str]] | None = None
+    seen = 0
+    for number, raw in enumerate(grid.rows(1, grid.max_row, width), start=1):
+        texts = [cell_text(value) for value in raw[:width]]
+        if not any(texts):
+            continue
+        seen += 1
+        found: dict[str, list[int]] = {}
+        for index, text in enumerate(texts):
+            name = lookup.get(header_key(text)) if text else None
+            if name is not None:
+                found.setdefault(name, []).append(index)
+        if found and all(name in found for name in required):
+            duplicates = [
+                Problem(
+                    number,
+                    name,
+                    _("the column appears twice, as columns {first} and {second}").format(
+                        first=_column_letter(indexes[0]), second=_column_letter(indexes[1])
+                    ),
+                )
+                for name, indexes in found.items()
+                if len(indexes) > 1
+            ]
+            if duplicates:
+                return InterchangeError(duplicates)
+            positions = {spec.name: found[spec.name][0] for spec in columns if spec.name in found}
+            return _Header(number, positions, title)
+        score = (len(found), sum(1 for text in texts if text))
+        if best is None or score > best[0]:
+            best = (score, number, texts)
+        if title is None:
+            title = next(text for text in texts if text)
+        if seen >= HEADER_SEARCH_ROWS:
+            break
+    if best is None:
+        return None
+    return InterchangeError(_missing_columns(columns, required, best[1], best[2], lookup))
+
+
+def _missing_columns(
+    columns: Sequence[ColumnSpec],
+    required: list[str],
+    row: int,
+    texts: list[str],
+    lookup: dict[str, str],
+) -> list[Problem]:
+    present = {lookup.get(header_key(text)) for text in texts if text}
+    wanted = [spec for spec in columns if spec.name in required and spec.name not in present]
+    if not wanted:
+        # No column is required and none was recognised.
+        wanted = list(columns)
+    problems = []
+    for spec in wanted:
+        if spec.synonyms:
+            reason = _("not found (it may also be headed: {synonyms})").format(
+                synonyms="、".join(spec.synonyms)
+            )
+        else:
+            reason = _("not found")
+        problems.append(Problem(None, spec.name, reason))
+    headers = [text for text in texts if text]
+    if headers:
+        # What the likeliest header row does say, so the clerk sees the mismatch at once.
+        problems.append(
+            Problem(
+                row,
+                None,
+                _("the header row reads: {headers}").format(headers="、".join(headers[:12])),
+            )
+        )
+    return problems
+
+
+def _column_letter(index: int) -> str:
+    """0-based column index → Excel letters (0 → A, 26 → AA)."""
+    letters = ""
+    index += 1
+    while index:
+        index, rest = divmod(index - 1, 26)
+        letters = chr(ord("A") + rest) + letters
+    return letters
+
+
+def _read_rows(
+    grid: Grid, header: _Header, columns: Sequence[ColumnSpec], file: str, max_rows: int
+) -> Table:
+    first = header.row + 1
+    last = grid.max_row
+    if last - header.row > max_rows:
+        raise InterchangeError.single(
+            _("“{file}” has more than {limit} rows; split it into smaller files.").format(
+                file=file, limit=max_rows
+            )
+        )
+    width = max(header.positions.values()) + 1
+    indexes = list(header.positions.values())
+    texts = [[cell_text(value) for value in raw[:width]] for raw in grid.rows(first, last, width)]
+    # Emptiness is judged before merged blocks are filled: a row the clerk left blank
+    # inside a merged block is still a blank row.
+    typed = [any(row[index] for index in indexes) for row in texts]
+    _fill_merged(grid, texts, first, width, file)
+    present = [spec for spec in columns if spec.name in header.positions]
+    header_keys = {spec.name: spec.header_keys() for spec in present}
+    rows: list[SheetRow] = []
+    for offset, row in enumerate(texts):
+        if not typed[offset]:
+            continue
+        values = {name: row[index] for name, index in header.positions.items()}
+        if _repeats_header(values, header_keys):
+            continue  # lists printed page by page repeat the header on every page
+        rows.append(SheetRow(first + offset, values))
+    return Table(header.title, header.row, rows, tuple(header.positions))
+
+
+def _fill_merged(grid: Grid, texts: list[list[str]], first: int, width: int, file: str) -> None:
+    """Give every cell of a merged block the block's value (only its top-left cell has one)."""
+    last = first + len(texts) - 1
+    # Excel forbids overlapping merges; a file whose merges cover more cells than the sheet
+    # has is malformed, and filling it could take forever.
+    budget = len(texts) * width
+    for min_row, min_col, max_row, max_col in grid.merged_ranges():
+        if min_row < first or min_row > last or min_col > width:
+            continue  # the title and the header are not data
+        value = texts[min_row - first][min_col - 1]
+        for row in range(min_row, min(max_row, last) + 1):
+            cells = texts[row - first]
+            for column in range(min_col, min(max_col, width) + 1):
+                cells[column - 1] = value
+        budget -= (min(max_row, last) - min_row + 1) * (min(max_col, width) - min_col + 1)
+        if budget < 0:
+            raise InterchangeError.single(
+                _("“{file}” has overlapping merged cells; it is damaged.").format(file=file)
+            )
+
+
+def _repeats_header(values: dict[str, str], header_keys: dict[str, set[str]]) -> bool:
+    filled = [(name, value) for name, value in values.items() if value]
+    return len(filled) >= min(2, len(values)) and all(
+        header_key(value) in header_keys[name] for name, value in filled
+    )
+
+
+# ---------------------------------------------------------------------------- writing
+
+
+def write_table(
+    path: str | Path,
+    columns: Sequence[str],
+    rows: Iterable[Sequence[object]],
+    *,
+    title: str | None = None,
+    sheet_name: str = DEFAULT_SHEET_NAME,
+) -> int:
+    """Write a header and rows to .xlsx or .csv, atomically; returns the number of rows.
+
+    The .xlsx gets ``title`` in a merged row above the header; a CSV has no title row (a
+    title would read as a broken header in other programs).  Text that a spreadsheet would
+    evaluate (= + - @ first) stays text.  On any error the previous file is untouched.
+    """
+    path = Path(path)
+    suffix = path.suffix.lower()
+    if suffix == ".xlsx":
+        book, count = _build_workbook(columns, rows, title, sheet_name)
+        with atomic_path(path) as tmp:
+            book.save(tmp)
+        return count
+    if suffix == ".csv":
+        counter = [0]
+
+        def write(fp: IO[bytes]) -> None:
+            counter[0] = _write_csv(fp, columns, rows)
+
+        write_atomic(path, write)
+        return counter[0]
+    raise InterchangeError.single(
+        _("Cannot write “{suffix}” files; choose a name ending in {choices}.").format(
+            suffix=path.suffix or path.name, choices=" / ".join(WRITABLE_SUFFIXES)
+        )
+    )
+
+
+def _starts_like_formula(value: str) -> bool:
+    return value.startswith(FORMULA_STARTS)
+
+
+def _export_value(value: object) -> object:
+    """A value as the .xlsx gets it: numbers and dates stay typed, the rest becomes text."""
+    if value is None or isinstance(value, bool | int | dt.datetime | dt.date | dt.time):
+        return value
+    if isinstance(value, float | Decimal):
+        return value if math.isfinite(value) else str(value)
+    return _XML_ILLEGAL.sub("", value if isinstance(value, str) else str(value))
+
+
+def _build_workbook(
+    columns: Sequence[str],
+    rows: Iterable[Sequence[object]],
+    title: str | None,
+    sheet_name: str,
+) -> tuple[Workbook, int]:
+    # Imported here: openpyxl takes a noticeable time to import and only exports need it.
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font
+
+    book = Workbook()
+    sheet = book.active
+    sheet.title = _sheet_title(sheet_name)
+    widths = [_display_width(name) for name in columns]
+    if title:
+        sheet.append([title])
+        cell = sheet.cell(row=1, column=1)
+        cell.font = Font(bold=True, size=14)
+        cell.alignment = Alignment(horizontal="center", vertical="center")
+        sheet.row_dimensions[1].height = 28
+        if len(columns) > 1:
+            sheet.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(columns))
+    sheet.append(list(columns))
+    header_row = sheet.max_row
+    bold = Font(bold=True)
+    centred = Alignment(horizontal="center", vertical="center", wrap_text=True)
+    for cell in sheet[header_row]:
+        cell.font = bold
+        cell.alignment = centred
+    count = 0
+    for row in rows:
+        values = [_export_value(value) for value in row]
+        sheet.append(values)
+        count += 1
+        for index, value in enumerate(values):
+            if isinstance(value, str) and _starts_like_formula(value):
+                # openpyxl takes any string starting with "=" for a formula; a string cell
+                # with the quote-prefix style stays text in Excel even after editing.
+                cell = sheet.cell(row=header_row + count, column=index + 1)
+                cell.data_type = "s"
+                cell.quotePrefix = True
+            if count <= 2000 and index < len(widths):  # a sample sets the widths well enough
+                widths[index] = max(widths[index], _display_width(value))
+    for index, width in enumerate(widths):
+        letter = _column_letter(index)
+        sheet.column_dimensions[letter].width = min(max(width + 2, 6), 50)
+    sheet.freeze_panes = sheet.cell(row=header_row + 1, column=1)
+    return book, count
+
+
+def _display_width(value: object) -> int:
+    """Columns wide enough for Chinese: a Han character takes two character cells."""
+    if value is None:
+        return 0
+    if isinstance(value, dt.datetime):
+        return 19
+    if isinstance(value, dt.date):
+        return 10
+    text = value if isinstance(value, str) else cell_text(value)
+    return max(
+        (
+            sum(2 if unicodedata.east_asian_width(char) in "WF" else 1 for char in line)
+            for line in text.split("\n")
+        ),
+        default=0,
+    )
+
+
+def _sheet_title(name: str) -> str:
+    # Excel's rules: at most 31 characters, none of []:*?/\ ; never empty.
+    cleaned = _SHEET_NAME_FORBIDDEN.sub("", name).strip("' ")[:31]
+    return cleaned or DEFAULT_SHEET_NAME
+
+
+def _csv_text(value: object) -> str:
+    if isinstance(value, str):
+        # The guard quote keeps Excel from running "=…" as a formula; read_table removes it.
+        return guard(value)
+    return cell_text(value)
+
+
+def _write_csv(fp: IO[bytes], columns: Sequence[str], rows: Iterable[Sequence[object]]) -> int:
+    # UTF-8 with a BOM: Excel opens a BOM-less UTF-8 CSV as GBK and shows mojibake.
+    text = io.TextIOWrapper(fp, encoding="utf-8-sig", newline="")
+    try:
+        writer = csv.writer(text)
+        writer.writerow([_csv_text(name) for name in columns])
+        count = 0
+        for row in rows:
+            writer.writerow([_csv_text(value) for value in row])
+            count += 1
+        text.flush()
+    finally:
+        text.detach()  # the caller owns fp and closes it
+    return count

@@ -1,0 +1,165 @@
+"""People and the titles they hold over time."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+
+from app.org.kinds import PostKind, UnitKind
+from app.storage.models import Person, Post, Unit, active_on
+
+ONE_DAY = dt.timedelta(days=1)
+
+
+def find_person(name: str) -> Person | None:
+    """The person of that name; the earliest recorded one if the name is shared."""
+    return Person.select().where(Person.name == name).order_by(Person.id).first()
+
+
+def find_or_create_person(name: str, phone: str = "") -> Person:
+    person = find_person(name)
+    if person is None:
+        person = Person.create(name=name, phone=phone)
+    return person
+
+
+def titles_by_person(person_ids: Iterable[int], day: dt.date) -> dict[int, list[str]]:
+    """Each person's titles held on ``day``, in their printed order (one query for all)."""
+    ids = list(person_ids)
+    result: dict[int, list[str]] = {pid: [] for pid in ids}
+    if not ids:
+        return result
+    query = (
+        Post.select(Post.person, Post.title)
+        .where(Post.person.in_(ids) & active_on(Post, day))
+        .order_by(Post.person, Post.sort_order, Post.id)
+    )
+    for post in query:
+        result[post.person_id].append(post.title)
+    return result
+
+
+def current_posts(person: Person, day: dt.date) -> list[Post]:
+    return list(
+        Post.select()
+        .where((Post.person == person) & active_on(Post, day))
+        .order_by(Post.sort_order, Post.id)
+    )
+
+
+class UnitMatcher:
+    """Finds the unit a title names at its start ("常青村党总支书记" → 常青村).
+
+    Built once per operation: an import of thousands of rows must not query per title.
+    """
+
+    def __init__(self) -> None:
+        units = Unit.select(Unit.id, Unit.name).where(Unit.kind != UnitKind.TOWNSHIP.value)
+        self._ids = {unit.name: unit.id for unit in units}
+        self._longest = max((len(name) for name in self._ids), default=0)
+
+    def unit_id(self, title: str) -> int | None:
+        # The longest known unit name that the title starts with.
+        for length in range(min(self._longest, len(title)), 1, -1):
+            unit_id = self._ids.get(title[:length])
+            if unit_id is not None:
+                return unit_id
+        return None
+
+
+def add_posts(
+    person: Person, titles: Sequence[str], day: dt.date, units: UnitMatcher | None = None
+) -> None:
+    """Give a person who holds nothing yet these titles from ``day`` (one insert)."""
+    if not titles:
+        return
+    units = units or UnitMatcher()
+    Post.insert_many(
+        [
+            {
+                "person": person.id,
+                "title": title,
+                "unit": units.unit_id(title),
+                "kind": PostKind.OTHER.value,
+                "sort_order": order,
+                "start_date": day,
+            }
+            for order, title in enumerate(titles)
+        ]
+    ).execute()
+
+
+def set_titles(
+    person: Person, titles: Sequence[str], day: dt.date, units: UnitMatcher | None = None
+) -> bool:
+    """Make the person's titles from ``day`` on exactly ``titles`` (in this order).
+
+    Titles that stay keep their history; dropped ones end the day before (or vanish if they
+    began on ``day``); new ones begin on ``day``.  Returns whether anything changed.
+    """
+    posts = current_posts(person, day)
+    by_title = {post.title: post for post in posts}
+    changed = False
+    for post in posts:
+        if post.title not in titles:
+            if post.start_date >= day:
+                post.delete_instance()
+            else:
+                post.end_date = day - ONE_DAY
+                post.save()
+            changed = True
+    for order, title in enumerate(titles):
+        post = by_title.get(title)
+        if post is None:
+            if units is None:
+                units = UnitMatcher()
+            Post.create(
+                person=person,
+                title=title,
+                unit=units.unit_id(title),
+                kind=PostKind.OTHER.value,
+                sort_order=order,
+                start_date=day,
+            )
+            changed = True
+        elif post.sort_order != order:
+            post.sort_order = order
+            post.save()
+            changed = True
+    return changed
+
+
+def transfer_posts(
+    predecessor: Person, successor: Person, day: dt.date, titles: Sequence[str] | None = None
+) -> list[str]:
+    """继任: the predecessor's posts (those named, or all) pass to the successor from ``day``.
+
+    Each keeps its unit and kind; the predecessor's ends the day before.  The passed titles
+    come first among the successor's titles.  Returns the titles passed.
+    """
+    passing = [
+        post
+        for post in current_posts(predecessor, day)
+        if titles is None or post.title in titles
+    ]
+    own = [post for post in current_posts(successor, day) if post.title not in
+           {p.title for p in passing}]
+    for order, post in enumerate(passing):
+        Post.create(
+            person=successor,
+            title=post.title,
+            unit=post.unit_id,
+            kind=post.kind,
+            sort_order=order,
+            start_date=day,
+        )
+        if post.start_date >= day:
+            post.delete_instance()
+        else:
+            post.end_date = day - ONE_DAY
+            post.save()
+    for order, post in enumerate(own, start=len(passing)):
+        if post.sort_order != order:
+            post.sort_order = order
+            post.save()
+    return [post.title for post in passing]

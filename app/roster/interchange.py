@@ -1,0 +1,415 @@
+"""The roster in clerks' spreadsheets: read a file into a plan, show it, apply it all or nothing.
+
+A file describes the group as it stands from one day on.  Reading it never writes; the plan
+lists who joins, who changes and who leaves; applying it writes everything in one transaction
+or nothing at all.  Exports use the same headers, so an export re-imports with no changes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from enum import StrEnum
+from pathlib import Path
+
+from app.i18n import N_, _
+from app.io.errors import InterchangeError, Problem
+from app.io.spreadsheet import ColumnSpec, read_table, write_table
+from app.io.text import normalize_name, split_titles
+from app.org.people import ONE_DAY, UnitMatcher
+from app.roster import service
+from app.roster.roles import OFFICE_SYNONYMS, ROLE_SYNONYMS, GroupRole, OfficeRole
+from app.roster.snapshot import RosterLine, RosterSnapshot
+from app.storage.db import database_proxy
+from app.storage.models import GroupMembership, Person
+
+COL_ORDER = "序号"
+COL_NAME = "姓名"
+COL_ROLE = "小组职务"
+COL_TITLES = "职务"
+COL_PHONE = "联系电话"
+
+COLUMNS: tuple[ColumnSpec, ...] = (
+    ColumnSpec(COL_ORDER, ("编号", "排序", "No.")),
+    ColumnSpec(COL_NAME, ("名字", "人员姓名", "成员姓名", "姓 名"), required=True),
+    ColumnSpec(
+        COL_ROLE,
+        ("组内职务", "领导小组职务", "小组职位", "组内职位", "领导小组内职务", "组内分工"),
+    ),
+    ColumnSpec(
+        COL_TITLES,
+        ("现任职务", "单位及职务", "工作单位及职务", "工作职务", "职务职称", "单位职务"),
+    ),
+    ColumnSpec(COL_PHONE, ("电话", "手机", "手机号码", "联系方式", "电话号码")),
+)
+
+TITLE_SUFFIXES = ("成员名单", "人员名单", "名单", "成员")
+_ROLE_SEPARATORS = re.compile(r"[、，,/／;；（）()\s]+|兼")
+
+
+class ChangeKind(StrEnum):
+    ADD = "add"
+    CHANGE = "change"
+    LEAVE = "leave"
+
+    @property
+    def label(self) -> str:
+        return _(_CHANGE_LABELS[self])
+
+
+_CHANGE_LABELS = {
+    ChangeKind.ADD: N_("Joins"),
+    ChangeKind.CHANGE: N_("Changes"),
+    ChangeKind.LEAVE: N_("Leaves"),
+}
+
+
+@dataclass(frozen=True)
+class RosterRow:
+    """One member as the file describes them."""
+
+    row: int  # spreadsheet row number, for messages
+    name: str
+    role: GroupRole
+    office_role: OfficeRole | None
+    titles: tuple[str, ...]
+    phone: str
+
+    def as_input(self) -> service.MemberInput:
+        return service.MemberInput(
+            name=self.name,
+            role=self.role,
+            office_role=self.office_role,
+            titles=self.titles,
+            phone=self.phone,
+        )
+
+
+@dataclass(frozen=True)
+class PlannedChange:
+    kind: ChangeKind
+    name: str
+    details: tuple[str, ...]  # human-readable "what changes", already translated
+    row: RosterRow | None = None  # None for leavers
+    membership_id: int | None = None  # None for newcomers
+
+
+@dataclass
+class ImportPlan:
+    source: Path
+    effective: dt.date
+    rows: list[RosterRow]
+    changes: list[PlannedChange] = field(default_factory=list)
+    reorder: bool = False  # the township's order of members differs from the file's
+    group_name: str | None = None  # adopt the file's title as the group's name
+
+    @property
+    def is_empty(self) -> bool:
+        return not self.changes and not self.reorder and self.group_name is None
+
+    def count(self, kind: ChangeKind) -> int:
+        return sum(1 for change in self.changes if change.kind == kind)
+
+    def summary(self) -> str:
+        if self.is_empty:
+            return _("The file matches the roster: nothing to change.")
+        return _("{joins} join, {changes} change, {leaves} leave.").format(
+            joins=self.count(ChangeKind.ADD),
+            changes=self.count(ChangeKind.CHANGE),
+            leaves=self.count(ChangeKind.LEAVE),
+        )
+
+    def lines(self) -> list[str]:
+        """The plan as text lines (CLI --dry-run)."""
+        out = [
+            _("Effective from {date}: {summary}").format(
+                date=self.effective.isoformat(), summary=self.summary()
+            )
+        ]
+        if self.group_name is not None:
+            out.append(_("Group name: {name}").format(name=self.group_name))
+        for change in self.changes:
+            detail = "；".join(change.details)
+            out.append(f"{change.kind.label}\t{change.name}\t{detail}")
+        if self.reorder:
+            out.append(_("The order of members follows the file."))
+        return out
+
+
+# ---------------------------------------------------------------------------- reading a file
+
+
+def parse_role(text: str) -> tuple[GroupRole | None, OfficeRole | None, str | None]:
+    """A role cell ("副组长", "成员、办公室主任", "成员（兼办公室主任）") → role, office, bad token."""
+    role: GroupRole | None = None
+    office: OfficeRole | None = None
+    for token in _ROLE_SEPARATORS.split(text.strip().rstrip("：:")):
+        if not token:
+            continue
+        key = token.lower().replace(" ", "")
+        if key in ROLE_SYNONYMS and role is None:
+            role = ROLE_SYNONYMS[key]
+        elif key in OFFICE_SYNONYMS and office is None:
+            office = OFFICE_SYNONYMS[key]
+        else:
+            return None, None, token
+    if role is None and office is not None:
+        role = GroupRole.MEMBER
+    return role, office, None
+
+
+def role_text(role: GroupRole, office: OfficeRole | None) -> str:
+    """The role cell as exports write it (always the Chinese file vocabulary)."""
+    return f"{role.chinese}、{office.chinese}" if office else role.chinese
+
+
+def read_roster_file(path: str | Path) -> tuple[str | None, list[RosterRow]]:
+    """The file's title and its members; InterchangeError naming every bad row."""
+    table = read_table(Path(path), COLUMNS)
+    problems: list[Problem] = []
+    rows: list[RosterRow] = []
+    seen: dict[str, int] = {}
+    last_role: tuple[GroupRole, OfficeRole | None] | None = None
+    for sheet_row in table.rows:
+        values = sheet_row.values
+        name = normalize_name(values.get(COL_NAME, ""))
+        role_cell = values.get(COL_ROLE, "")
+        if not name:
+            problems.append(Problem(sheet_row.number, COL_NAME, _("the name is empty")))
+            continue
+        if name in seen:
+            problems.append(
+                Problem(
+                    sheet_row.number,
+                    COL_NAME,
+                    _("{name} already appears in row {first}").format(
+                        name=name, first=seen[name]
+                    ),
+                )
+            )
+            continue
+        seen[name] = sheet_row.number
+        if role_cell:
+            role, office, bad = parse_role(role_cell)
+            if role is None:
+                problems.append(
+                    Problem(
+                        sheet_row.number,
+                        COL_ROLE,
+                        _("“{value}” is not a group role (use {choices})").format(
+                            value=bad or role_cell,
+                            choices="、".join(r.chinese for r in GroupRole),
+                        ),
+                    )
+                )
+                continue
+            # An office role belongs to its own row only; the group role carries down
+            # to rows below that leave the cell empty (how clerks lay out role blocks).
+            last_role = (role, None)
+        elif COL_ROLE not in values or last_role is None:
+            role, office = GroupRole.MEMBER, None
+        else:
+            role, office = last_role
+        rows.append(
+            RosterRow(
+                row=sheet_row.number,
+                name=name,
+                role=role,
+                office_role=office,
+                titles=tuple(split_titles(values.get(COL_TITLES, ""))),
+                phone=values.get(COL_PHONE, ""),
+            )
+        )
+    directors = [r for r in rows if r.office_role == OfficeRole.DIRECTOR]
+    for extra in directors[1:]:
+        problems.append(
+            Problem(
+                extra.row,
+                COL_ROLE,
+                _("only one office director is possible; row {first} names {name}").format(
+                    first=directors[0].row, name=directors[0].name
+                ),
+            )
+        )
+    if problems:
+        raise InterchangeError(problems)
+    if not rows:
+        raise InterchangeError([Problem(None, COL_NAME, _("the file lists no members"))])
+    return table.title, rows
+
+
+def group_name_from_title(title: str | None) -> str | None:
+    if not title:
+        return None
+    name = re.sub(r"\s+", "", title)
+    for suffix in TITLE_SUFFIXES:
+        if name.endswith(suffix):
+            return name[: -len(suffix)] or None
+    return None
+
+
+# ---------------------------------------------------------------------------- planning
+
+
+def _differences(line: RosterLine, row: RosterRow) -> list[str]:
+    details = []
+    if line.role != row.role or line.office_role != row.office_role:
+        details.append(
+            _("group role: {old} → {new}").format(
+                old=role_text(line.role, line.office_role),
+                new=role_text(row.role, row.office_role),
+            )
+        )
+    if line.titles != row.titles:
+        details.append(
+            _("titles: {old} → {new}").format(
+                old=line.titles_text or "—", new="、".join(row.titles) or "—"
+            )
+        )
+    if line.phone != row.phone:
+        details.append(
+            _("phone: {old} → {new}").format(old=line.phone or "—", new=row.phone or "—")
+        )
+    return details
+
+
+def plan_import(path: str | Path, effective: dt.date) -> ImportPlan:
+    """Read ``path`` and compare it with the roster as of ``effective``; writes nothing."""
+    path = Path(path)
+    title, rows = read_roster_file(path)
+    current = service.roster_as_of(effective)
+    plan = ImportPlan(source=path, effective=effective, rows=rows)
+    by_name = {line.name: line for line in current.lines}
+    in_file = {row.name for row in rows}
+    for row in rows:
+        line = by_name.get(row.name)
+        if line is None:
+            details = [role_text(row.role, row.office_role)]
+            if row.titles:
+                details.append("、".join(row.titles))
+            plan.changes.append(PlannedChange(ChangeKind.ADD, row.name, tuple(details), row))
+            continue
+        details = _differences(line, row)
+        if details:
+            plan.changes.append(
+                PlannedChange(ChangeKind.CHANGE, row.name, tuple(details), row, line.membership_id)
+            )
+    for line in current.lines:
+        if line.name not in in_file:
+            plan.changes.append(
+                PlannedChange(
+                    ChangeKind.LEAVE,
+                    line.name,
+                    (_("last day {date}").format(date=(effective - ONE_DAY).isoformat()),),
+                    None,
+                    line.membership_id,
+                )
+            )
+    staying = [line.name for line in current.lines if line.name in in_file]
+    plan.reorder = staying != [row.name for row in rows if row.name in by_name]
+    suggested = group_name_from_title(title)
+    never_had_members = not GroupMembership.select().exists()
+    if suggested and never_had_members and suggested != current.group_name:
+        plan.group_name = suggested
+    return plan
+
+
+# ---------------------------------------------------------------------------- applying
+
+
+def apply_plan(plan: ImportPlan) -> None:
+    """Write the plan in one transaction: every change, or (on any error) none."""
+    day = plan.effective
+    with database_proxy.atomic():
+        if plan.group_name is not None:
+            group = service.get_group()
+            service.update_group(plan.group_name, group.office_location)
+        for change in plan.changes:
+            if change.kind == ChangeKind.LEAVE and change.membership_id is not None:
+                membership = GroupMembership.get_by_id(change.membership_id)
+                if membership.start_date >= day:
+                    membership.delete_instance()
+                else:
+                    service.end_membership(change.membership_id, day - ONE_DAY)
+        units = UnitMatcher()
+        updates = [c for c in plan.changes if c.kind == ChangeKind.CHANGE]
+        # Members giving up an office role go first, so the one taking it over never clashes.
+        updates.sort(key=lambda c: c.row is not None and c.row.office_role is not None)
+        for change in updates:
+            assert change.row is not None and change.membership_id is not None
+            service.update_member(
+                change.membership_id, change.row.as_input(), day, units=units, checked=True
+            )
+        _add_newcomers([c.row for c in plan.changes if c.kind == ChangeKind.ADD and c.row], day,
+                       units)
+        _follow_file_order(plan.rows, day)
+
+
+def _add_newcomers(rows: Sequence[RosterRow], day: dt.date, units: UnitMatcher) -> None:
+    if not rows:
+        return
+    # Thousands of rows: look people up once rather than per row.
+    names = [row.name for row in rows]
+    people: dict[str, Person] = {}
+    for start in range(0, len(names), 500):
+        chunk = names[start : start + 500]
+        for person in Person.select().where(Person.name.in_(chunk)).order_by(Person.id.desc()):
+            people[person.name] = person
+    for row in rows:
+        person = people.get(row.name)
+        service.add_member(row.as_input(), day, sort_order=0, units=units,
+                           person=person, checked=True)
+
+
+def _follow_file_order(rows: Sequence[RosterRow], day: dt.date) -> None:
+    position = {row.name: index for index, row in enumerate(rows, start=1)}
+    group = service.get_group()
+    memberships = (
+        GroupMembership.select(GroupMembership, Person)
+        .join(Person)
+        .where(
+            (GroupMembership.group == group)
+            & (GroupMembership.start_date <= day)
+            & (GroupMembership.end_date.is_null() | (GroupMembership.end_date >= day))
+        )
+    )
+    changed = []
+    for membership in memberships:
+        wanted = position.get(membership.person.name)
+        if wanted is not None and membership.sort_order != wanted:
+            membership.sort_order = wanted
+            changed.append(membership)
+    if changed:
+        GroupMembership.bulk_update(changed, fields=[GroupMembership.sort_order], batch_size=500)
+
+
+def import_roster(path: str | Path, effective: dt.date) -> ImportPlan:
+    plan = plan_import(path, effective)
+    if not plan.is_empty:
+        apply_plan(plan)
+    return plan
+
+
+# ---------------------------------------------------------------------------- exporting
+
+
+def export_rows(snapshot: RosterSnapshot) -> list[list[object]]:
+    return [
+        [index, line.name, role_text(line.role, line.office_role), line.titles_text, line.phone]
+        for index, line in enumerate(snapshot.lines, start=1)
+    ]
+
+
+def export_roster(path: str | Path, day: dt.date) -> int:
+    """Write the roster as of ``day``; the number of members written."""
+    snapshot = service.roster_as_of(day)
+    write_table(
+        Path(path),
+        [spec.name for spec in COLUMNS],
+        export_rows(snapshot),
+        title=f"{snapshot.group_name}成员名单",
+        sheet_name="领导小组成员",
+    )
+    return len(snapshot.lines)

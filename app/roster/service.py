@@ -1,0 +1,418 @@
+"""The leading-group roster: read it as of any day, and change it keeping its history.
+
+Corrections and changes differ only by their date: a change "from" the day a membership began
+rewrites it in place; a change from a later day ends the old membership the day before and
+starts a new one, so the roster of every earlier day stays reproducible.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from app.i18n import _
+from app.io.text import normalize_name, split_titles
+from app.org.kinds import UnitKind
+from app.org.people import (
+    ONE_DAY,
+    UnitMatcher,
+    add_posts,
+    find_or_create_person,
+    find_person,
+    set_titles,
+    titles_by_person,
+    transfer_posts,
+)
+from app.roster.roles import GroupRole, OfficeRole
+from app.roster.snapshot import RosterLine, RosterSnapshot
+from app.storage.db import database_proxy
+from app.storage.models import GroupMembership, LeadingGroup, Person, Unit, active_on
+
+MAX_NAME = 60
+MAX_TITLE = 120
+
+
+class RosterError(Exception):
+    """A change to the roster that cannot be made; ``errors`` maps a field to its reason."""
+
+    def __init__(self, errors: dict[str, str]):
+        self.errors = errors
+        super().__init__("; ".join(errors.values()))
+
+
+@dataclass
+class MemberInput:
+    """What the clerk types for one member (dialog, import row)."""
+
+    name: str
+    role: GroupRole
+    office_role: OfficeRole | None = None
+    titles: Sequence[str] = field(default_factory=tuple)
+    phone: str = ""
+
+    def cleaned(self) -> MemberInput:
+        titles: list[str] = []
+        for title in self.titles:
+            for part in split_titles(title):
+                if part not in titles:
+                    titles.append(part)
+        return MemberInput(
+            name=normalize_name(self.name),
+            role=self.role,
+            office_role=self.office_role,
+            titles=tuple(titles),
+            phone=self.phone.strip(),
+        )
+
+
+# ---------------------------------------------------------------------------- the group itself
+
+
+def township_unit() -> Unit | None:
+    return (
+        Unit.select()
+        .where((Unit.kind == UnitKind.TOWNSHIP.value) & Unit.parent.is_null())
+        .order_by(Unit.id)
+        .first()
+    )
+
+
+def get_group() -> LeadingGroup:
+    """The township's leading group, created with a sensible name the first time it is needed."""
+    group = LeadingGroup.select().order_by(LeadingGroup.id).first()
+    if group is None:
+        township = township_unit()
+        name = f"{township.name}安全生产领导小组" if township else "安全生产领导小组"
+        group = LeadingGroup.create(name=name, unit=township, office_location="")
+    return group
+
+
+def update_group(name: str, office_location: str) -> None:
+    name = name.strip()
+    if not name:
+        raise RosterError({"group_name": _("The group needs a name.")})
+    with database_proxy.atomic():
+        group = get_group()
+        group.name = name
+        group.office_location = office_location.strip()
+        group.save()
+
+
+# ---------------------------------------------------------------------------- reading
+
+
+def _ordered_memberships(group: LeadingGroup, day: dt.date) -> list[GroupMembership]:
+    rows = list(
+        GroupMembership.select(GroupMembership, Person)
+        .join(Person)
+        .where((GroupMembership.group == group) & active_on(GroupMembership, day))
+    )
+    rows.sort(key=lambda m: (GroupRole(m.role).rank, m.sort_order, m.id))
+    return rows
+
+
+def roster_as_of(day: dt.date) -> RosterSnapshot:
+    """The roster as it stood on ``day``: members in print order, titles held that day."""
+    group = get_group()
+    memberships = _ordered_memberships(group, day)
+    titles = titles_by_person((m.person_id for m in memberships), day)
+    predecessor_ids = [m.predecessor_id for m in memberships if m.predecessor_id]
+    predecessor_names = {
+        m.id: m.person.name
+        for m in GroupMembership.select(GroupMembership.id, Person.name)
+        .join(Person)
+        .where(GroupMembership.id.in_(predecessor_ids))
+    }
+    lines = tuple(
+        RosterLine(
+            membership_id=m.id,
+            person_id=m.person_id,
+            name=m.person.name,
+            role=GroupRole(m.role),
+            office_role=OfficeRole(m.office_role) if m.office_role else None,
+            titles=tuple(titles.get(m.person_id, [])),
+            phone=m.person.phone,
+            start_date=m.start_date,
+            end_date=m.end_date,
+            sort_order=m.sort_order,
+            predecessor_name=predecessor_names.get(m.predecessor_id, ""),
+        )
+        for m in memberships
+    )
+    township = group.unit.name if group.unit_id else ""
+    return RosterSnapshot(
+        group_name=group.name,
+        township_name=township,
+        office_location=group.office_location,
+        as_of=day,
+        lines=lines,
+    )
+
+
+def membership_history(person_id: int) -> list[GroupMembership]:
+    return list(
+        GroupMembership.select()
+        .where(GroupMembership.person == person_id)
+        .order_by(GroupMembership.start_date, GroupMembership.id)
+    )
+
+
+# ---------------------------------------------------------------------------- checking
+
+
+def validate_member(
+    data: MemberInput, day: dt.date, *, editing: int | None = None
+) -> dict[str, str]:
+    """Field → reason for every problem with ``data`` as a member from ``day``; empty if fine."""
+    errors: dict[str, str] = {}
+    if not data.name:
+        errors["name"] = _("Enter the member's name.")
+    elif len(data.name) > MAX_NAME:
+        errors["name"] = _("The name is longer than {limit} characters.").format(limit=MAX_NAME)
+    long_titles = [title for title in data.titles if len(title) > MAX_TITLE]
+    if long_titles:
+        errors["titles"] = _("A title is longer than {limit} characters: {title}").format(
+            limit=MAX_TITLE, title=long_titles[0][:20] + "…"
+        )
+    group = get_group()
+    others = [m for m in _ordered_memberships(group, day) if m.id != editing]
+    if data.name and "name" not in errors:
+        editing_person = (
+            GroupMembership.get_by_id(editing).person_id if editing is not None else None
+        )
+        for other in others:
+            if other.person.name == data.name and other.person_id != editing_person:
+                errors["name"] = _("{name} is already in the group on {date}.").format(
+                    name=data.name, date=day.isoformat()
+                )
+                break
+    if data.office_role == OfficeRole.DIRECTOR:
+        for other in others:
+            if other.office_role == OfficeRole.DIRECTOR.value:
+                errors["office_role"] = _(
+                    "{name} is already the office director; change that member first."
+                ).format(name=other.person.name)
+                break
+    return errors
+
+
+def _raise_if_invalid(data: MemberInput, day: dt.date, editing: int | None = None) -> None:
+    errors = validate_member(data, day, editing=editing)
+    if errors:
+        raise RosterError(errors)
+
+
+# ---------------------------------------------------------------------------- changing
+
+
+def _next_sort_order(group: LeadingGroup) -> int:
+    last = (
+        GroupMembership.select(GroupMembership.sort_order)
+        .where(GroupMembership.group == group)
+        .order_by(GroupMembership.sort_order.desc())
+        .first()
+    )
+    return (last.sort_order + 1) if last else 1
+
+
+def add_member(
+    data: MemberInput,
+    start: dt.date,
+    *,
+    sort_order: int | None = None,
+    units: UnitMatcher | None = None,
+    person: Person | None = None,
+    checked: bool = False,
+) -> int:
+    """Put a person (``person``, or found by name, or new) into the group from ``start``.
+
+    ``checked`` skips the per-member checks when the caller has checked a whole file at
+    once (imports).  Returns the membership id.
+    """
+    data = data.cleaned()
+    with database_proxy.atomic():
+        if not checked:
+            _raise_if_invalid(data, start)
+        group = get_group()
+        if person is None:
+            person = find_person(data.name)
+        if person is None:
+            person = Person.create(name=data.name, phone=data.phone)
+            add_posts(person, data.titles, start, units)
+        else:
+            if data.phone and person.phone != data.phone:
+                person.phone = data.phone
+                person.save()
+            set_titles(person, data.titles, start, units)
+        membership = GroupMembership.create(
+            group=group,
+            person=person,
+            role=data.role.value,
+            office_role=data.office_role.value if data.office_role else None,
+            sort_order=sort_order if sort_order is not None else _next_sort_order(group),
+            start_date=start,
+        )
+    return int(membership.id)
+
+
+def update_member(
+    membership_id: int,
+    data: MemberInput,
+    effective: dt.date,
+    *,
+    units: UnitMatcher | None = None,
+    checked: bool = False,
+) -> int:
+    """Change a member from ``effective`` on; returns the membership id that holds the change.
+
+    Name and phone belong to the person and change everywhere; titles and the group role
+    change from ``effective``, so earlier rosters still print as they were.
+    """
+    data = data.cleaned()
+    with database_proxy.atomic():
+        membership = GroupMembership.get_by_id(membership_id)
+        _check_active(membership, effective)
+        if not checked:
+            _raise_if_invalid(data, effective, editing=membership_id)
+        person = membership.person
+        if person.name != data.name or person.phone != data.phone:
+            person.name = data.name
+            person.phone = data.phone
+            person.save()
+        set_titles(person, data.titles, effective, units)
+        office = data.office_role.value if data.office_role else None
+        if membership.role == data.role.value and membership.office_role == office:
+            return membership_id
+        if effective <= membership.start_date:
+            membership.role = data.role.value
+            membership.office_role = office
+            membership.save()
+            return membership_id
+        successor = GroupMembership.create(
+            group=membership.group,
+            person=person,
+            role=data.role.value,
+            office_role=office,
+            sort_order=membership.sort_order,
+            start_date=effective,
+            end_date=membership.end_date,
+            predecessor=membership.predecessor,
+        )
+        membership.end_date = effective - ONE_DAY
+        membership.save()
+        return int(successor.id)
+
+
+def _check_active(membership: GroupMembership, day: dt.date) -> None:
+    if day < membership.start_date or (membership.end_date and day > membership.end_date):
+        raise RosterError(
+            {
+                "date": _("{name} is not in the group on {date}.").format(
+                    name=membership.person.name, date=day.isoformat()
+                )
+            }
+        )
+
+
+def end_membership(membership_id: int, last_day: dt.date) -> None:
+    """The member leaves the group after ``last_day``; the history stays."""
+    with database_proxy.atomic():
+        membership = GroupMembership.get_by_id(membership_id)
+        if last_day < membership.start_date:
+            raise RosterError(
+                {
+                    "date": _("The last day cannot be before the member joined ({date}).").format(
+                        date=membership.start_date.isoformat()
+                    )
+                }
+            )
+        membership.end_date = last_day
+        membership.save()
+
+
+def move_member(membership_id: int, offset: int, day: dt.date) -> bool:
+    """Move a member up (−1) or down (+1) among those of the same role on ``day``."""
+    with database_proxy.atomic():
+        membership = GroupMembership.get_by_id(membership_id)
+        block = [
+            m for m in _ordered_memberships(membership.group, day) if m.role == membership.role
+        ]
+        index = next((i for i, m in enumerate(block) if m.id == membership_id), None)
+        if index is None or not 0 <= index + offset < len(block):
+            return False
+        # Keep the slots this block already uses; only who sits in them changes.
+        slots = sorted(m.sort_order for m in block)
+        if len(set(slots)) < len(slots):
+            slots = list(range(slots[0], slots[0] + len(slots)))
+        block.insert(index + offset, block.pop(index))
+        for slot, member in zip(slots, block, strict=True):
+            if member.sort_order != slot:
+                member.sort_order = slot
+                member.save()
+        return True
+
+
+def hand_over(
+    membership_id: int,
+    successor_name: str,
+    from_date: dt.date,
+    *,
+    titles: Sequence[str] | None = None,
+    phone: str = "",
+) -> int:
+    """继任: from ``from_date`` the successor takes the member's place, group role and titles.
+
+    ``titles`` chooses which of the predecessor's titles pass over (all of them by default);
+    the successor's own titles stay after them.  Returns the successor's membership id.
+    """
+    successor_name = normalize_name(successor_name)
+    with database_proxy.atomic():
+        membership = GroupMembership.get_by_id(membership_id)
+        if not successor_name:
+            raise RosterError({"successor": _("Enter the successor's name.")})
+        if successor_name == membership.person.name:
+            raise RosterError({"successor": _("The successor must be another person.")})
+        if from_date <= membership.start_date or (
+            membership.end_date is not None and from_date > membership.end_date
+        ):
+            raise RosterError(
+                {
+                    "date": _(
+                        "The hand-over date must fall after {name} joined ({start}) "
+                        "while still in the group."
+                    ).format(name=membership.person.name, start=membership.start_date.isoformat())
+                }
+            )
+        predecessor = membership.person
+        successor = find_or_create_person(successor_name, phone)
+        # A successor already in the group moves to the new place: the old one ends.
+        for current in GroupMembership.select().where(
+            (GroupMembership.person == successor)
+            & (GroupMembership.group == membership.group)
+            & active_on(GroupMembership, from_date)
+        ):
+            if current.start_date >= from_date:
+                current.delete_instance()
+            else:
+                current.end_date = from_date - ONE_DAY
+                current.save()
+        transfer_posts(predecessor, successor, from_date, titles)
+        new = GroupMembership.create(
+            group=membership.group,
+            person=successor,
+            role=membership.role,
+            office_role=membership.office_role,
+            sort_order=membership.sort_order,
+            start_date=from_date,
+            predecessor=membership,
+        )
+        membership.end_date = from_date - ONE_DAY
+        membership.save()
+    return int(new.id)
+
+
+def delete_membership(membership_id: int) -> None:
+    """Remove a membership entered by mistake (not a departure: use end_membership)."""
+    with database_proxy.atomic():
+        GroupMembership.delete().where(GroupMembership.id == membership_id).execute()

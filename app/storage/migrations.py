@@ -1,0 +1,87 @@
+"""Opening a database: create it, or bring its schema up to date, or refuse it.
+
+The schema version lives in one row.  Upgrades are an ordered chain (``if version < N``), each
+step in its own transaction, after a verified backup copy of the file as it was.  A database
+written by a newer program is refused rather than damaged.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import peewee
+
+from app import __version__
+from app.i18n import _
+from app.storage.backup import backup_to, backups_folder, default_backup_name
+from app.storage.db import database_proxy, make_database, wrap_errors
+from app.storage.errors import NewerDatabaseError, StorageError
+from app.storage.models import ALL_MODELS, SchemaVersion
+
+CURRENT_VERSION = 1
+
+# version N -> the step that turns a version N-1 database into version N.  Version 1 is the
+# first released schema and is created directly from the models.
+MIGRATIONS: dict[int, Callable[[peewee.Database], None]] = {}
+
+
+def open_database(url: str, *, create: bool = True) -> peewee.Database:
+    """Open (and if needed create or upgrade) the database at ``url``; bind every model to it."""
+    db = make_database(url)
+    database_proxy.initialize(db)
+    try:
+        db.connect(reuse_if_open=True)
+        _prepare_schema(db, create=create)
+    except StorageError:
+        db.close()
+        raise
+    except peewee.DatabaseError as error:
+        db.close()
+        explained = wrap_errors(error)
+        if explained is error:
+            raise
+        raise explained from error
+    return db
+
+
+def close_database() -> None:
+    db = database_proxy.obj
+    if db is not None and not db.is_closed():
+        db.close()
+
+
+def schema_version(db: peewee.Database) -> int | None:
+    if not db.table_exists(SchemaVersion._meta.table_name):
+        return None
+    row = SchemaVersion.select().order_by(SchemaVersion.id.desc()).first()
+    return row.version if row else None
+
+
+def _prepare_schema(db: peewee.Database, *, create: bool) -> None:
+    version = schema_version(db)
+    if version is None:
+        if db.get_tables():
+            raise StorageError(
+                _("This file is a database of another program, not of SafeDuty: {path}").format(
+                    path=db.database
+                )
+            )
+        if not create:
+            raise StorageError(_("The database is empty: {path}").format(path=db.database))
+        with db.atomic():
+            db.create_tables(ALL_MODELS)
+            SchemaVersion.create(version=CURRENT_VERSION, written_by=__version__)
+        return
+    if version > CURRENT_VERSION:
+        raise NewerDatabaseError(
+            _(
+                "This database was written by a newer SafeDuty (schema {found}); this version "
+                "reads up to {supported}. Please install the newer program."
+            ).format(found=version, supported=CURRENT_VERSION)
+        )
+    if version < CURRENT_VERSION:
+        backup_to(backups_folder() / default_backup_name(f"before-upgrade-v{version}"))
+        for step in range(version + 1, CURRENT_VERSION + 1):
+            with db.atomic():
+                MIGRATIONS[step](db)
+                SchemaVersion.update(version=step, written_by=__version__).execute()

@@ -1,0 +1,107 @@
+"""Every table, as peewee models bound to the one database proxy.
+
+History matters: posts and group memberships carry a first and a last day (inclusive; no last
+day while current), so "the roster as of 2024-06-30" is a query, not a copy.  Only portable
+field types are used.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import peewee as pw
+
+from app.storage.db import database_proxy
+
+
+class BaseModel(pw.Model):
+    class Meta:
+        database = database_proxy
+        legacy_table_names = False
+
+
+class SchemaVersion(BaseModel):
+    """One row: the schema version of this file and the program that last migrated it."""
+
+    version = pw.IntegerField()
+    written_by = pw.CharField(max_length=40)
+    updated_at = pw.DateTimeField(default=dt.datetime.now)
+
+
+class Unit(BaseModel):
+    """The township, its departments, villages and communities, and enterprises: a tree."""
+
+    name = pw.CharField(max_length=120)
+    kind = pw.CharField(max_length=20)  # app.org.kinds.UnitKind
+    parent = pw.ForeignKeyField("self", null=True, backref="children", on_delete="RESTRICT")
+    sort_order = pw.IntegerField(default=0)
+    risk_class = pw.CharField(max_length=20, null=True)  # enterprises: RiskClass
+    employees = pw.IntegerField(null=True)  # enterprises
+    notes = pw.TextField(default="")
+
+    class Meta:
+        indexes = ((("parent", "name"), True),)
+
+
+class Person(BaseModel):
+    name = pw.CharField(max_length=60, index=True)
+    phone = pw.CharField(max_length=40, default="")
+    notes = pw.TextField(default="")
+
+
+class Post(BaseModel):
+    """A title a person holds, as printed ("常青村党总支书记"), from a first to a last day."""
+
+    person = pw.ForeignKeyField(Person, backref="posts", on_delete="CASCADE")
+    title = pw.CharField(max_length=120)
+    unit = pw.ForeignKeyField(Unit, null=True, backref="posts", on_delete="SET NULL")
+    kind = pw.CharField(max_length=40, default="other")  # app.org.kinds.PostKind
+    sort_order = pw.IntegerField(default=0)  # order among the person's titles when printed
+    start_date = pw.DateField()
+    end_date = pw.DateField(null=True)
+
+    class Meta:
+        indexes = ((("person", "start_date"), False),)
+
+
+class LeadingGroup(BaseModel):
+    """The township's work-safety leading group (安全生产领导小组) and where its office sits."""
+
+    name = pw.CharField(max_length=120)
+    unit = pw.ForeignKeyField(Unit, null=True, on_delete="SET NULL")
+    office_location = pw.CharField(max_length=120, default="")
+
+
+class GroupMembership(BaseModel):
+    """A person's place in the leading group, with its role, order and dates."""
+
+    group = pw.ForeignKeyField(LeadingGroup, backref="memberships", on_delete="CASCADE")
+    person = pw.ForeignKeyField(Person, backref="memberships", on_delete="RESTRICT")
+    role = pw.CharField(max_length=30)  # app.roster.roles.GroupRole
+    office_role = pw.CharField(max_length=30, null=True)  # app.roster.roles.OfficeRole
+    sort_order = pw.IntegerField(default=0)
+    start_date = pw.DateField()
+    end_date = pw.DateField(null=True)
+    # The membership this one took over (继任): the successor keeps its place and role.
+    predecessor = pw.ForeignKeyField("self", null=True, backref="successors", on_delete="SET NULL")
+
+    class Meta:
+        indexes = ((("group", "start_date", "end_date"), False),)
+
+
+# Every model, in an order that respects foreign keys (for create_tables and tests).
+ALL_MODELS: list[type[BaseModel]] = [
+    SchemaVersion,
+    Unit,
+    Person,
+    Post,
+    LeadingGroup,
+    GroupMembership,
+]
+
+
+def active_on(model: type[BaseModel], day: dt.date) -> pw.Expression:
+    """Rows whose first day is on or before ``day`` and whose last day is not before it."""
+    start: pw.Field = model.start_date  # type: ignore[attr-defined]
+    end: pw.Field = model.end_date  # type: ignore[attr-defined]
+    return (start <= day) & (end.is_null() | (end >= day))

@@ -1,0 +1,52 @@
+"""Shared test set-up: offscreen Qt, Chinese by default, and nothing touches the user's files.
+
+Every test gets a fresh temporary database (Vorta's autouse ``init_db`` fixture does the same)
+and its own config and data folders, so settings, window state, crash logs and backups written
+during a test land in ``tmp_path``.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+# Before anything creates a QApplication: no display is needed, and the default language.
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+os.environ.setdefault("SAFEDUTY_LANG", "zh_CN")
+# A fallback for code that runs at import time, before any fixture; each test gets its own.
+_SESSION_DIR = Path(tempfile.mkdtemp(prefix="safeduty-tests-"))
+os.environ["SAFEDUTY_CONFIG_DIR"] = str(_SESSION_DIR / "config")
+os.environ["SAFEDUTY_DATA_DIR"] = str(_SESSION_DIR / "data")
+
+
+@pytest.fixture(autouse=True)
+def fresh_database(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """A new, empty database for every test; private config and data folders."""
+    from app.storage.migrations import close_database, open_database
+
+    monkeypatch.setenv("SAFEDUTY_CONFIG_DIR", str(tmp_path / "config"))
+    monkeypatch.setenv("SAFEDUTY_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.delenv("SAFEDUTY_DB", raising=False)
+    path = tmp_path / "t.sqlite3"
+    open_database(str(path))
+    try:
+        yield path
+    finally:
+        close_database()
+
+
+@pytest.fixture
+def gui(qapp):  # type: ignore[no-untyped-def]
+    """The configured QApplication (language, Qt translations, CJK font) for GUI tests."""
+    from ui.application import create_app
+
+    app = create_app()
+    yield app
+    # Background work of one test must not run into the next test's database.
+    from ui.tasks import wait_for_idle
+
+    assert wait_for_idle(10000), "background work still running at the end of the test"

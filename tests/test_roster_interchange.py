@@ -1,0 +1,277 @@
+"""Roster files as clerks keep them: import plans, all-or-nothing writes, bad files, round trips."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import sqlite3
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from app.cli import main
+from app.io.errors import InterchangeError
+from app.roster import service
+from app.roster.interchange import (
+    ChangeKind,
+    apply_plan,
+    export_roster,
+    import_roster,
+    plan_import,
+    read_roster_file,
+)
+from app.roster.roles import GroupRole, OfficeRole
+from app.storage.db import database_path
+from app.storage.models import GroupMembership, Person, Post, Unit
+
+DAY = dt.date(2025, 3, 1)
+HEADER = ["序号", "姓  名", "领导小组职务", "现任职务", "联系电话"]
+MEMBERS = [
+    [1, "周建国", "组长", "镇党委书记", "13800000001"],
+    [2, "吴  海", "组长", "镇党委副书记、镇长", ""],
+    [3, "郑平", "常务副组长", "镇党委委员、副镇长", ""],
+    [4, "王丽", "副组长", "组织委员", ""],
+    [5, "林　涛", "副组长", "宣传委员", ""],
+    [6, "闫旻", "成员", "组织委员、常青村党总支书记、主任", ""],
+    [7, "钱多", "成员、办公室主任", "应急管理办公室主任", ""],
+    [8, "孙立", "成员", "派出所所长", ""],
+]
+
+
+def workbook(path: Path, rows: list[list[object]], *, merge_roles: bool = True) -> Path:
+    """A roster the way a township keeps it: a merged title row, then a header, merged roles."""
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["青禾镇安全生产领导小组成员名单"])
+    sheet.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(HEADER))
+    sheet.append(HEADER)
+    for row in rows:
+        sheet.append(row)
+    if merge_roles:
+        # Merge each run of equal role cells the way clerks do; only the top cell keeps text.
+        first = 3
+        values = [r[2] for r in rows]
+        start = 0
+        for index in range(1, len(values) + 1):
+            if index == len(values) or values[index] != values[start]:
+                if index - start > 1:
+                    sheet.merge_cells(
+                        start_row=first + start, start_column=3, end_row=first + index - 1,
+                        end_column=3,
+                    )
+                start = index
+    book.save(path)
+    return path
+
+
+def db_snapshot() -> dict[str, list[tuple]]:
+    """Every row of the tables an import touches, to prove a refused file wrote nothing."""
+    path = database_path()
+    assert path is not None
+    conn = sqlite3.connect(path)
+    try:
+        return {
+            table: sorted(conn.execute(f"SELECT * FROM {table}").fetchall())
+            for table in ("person", "post", "group_membership", "leading_group")
+        }
+    finally:
+        conn.close()
+
+
+@pytest.fixture
+def township() -> None:
+    root = Unit.create(name="青禾镇", kind="township")
+    Unit.create(name="常青村", kind="village", parent=root)
+
+
+def test_reads_title_row_synonyms_merged_roles_and_padded_names(tmp_path: Path) -> None:
+    title, rows = read_roster_file(workbook(tmp_path / "r.xlsx", MEMBERS))
+    assert title == "青禾镇安全生产领导小组成员名单"
+    assert [r.name for r in rows] == ["周建国", "吴海", "郑平", "王丽", "林涛", "闫旻", "钱多", "孙立"]
+    assert [r.role for r in rows] == [GroupRole.LEADER] * 2 + [GroupRole.EXECUTIVE_DEPUTY] + [
+        GroupRole.DEPUTY
+    ] * 2 + [GroupRole.MEMBER] * 3
+    yan = rows[5]
+    assert yan.titles == ("组织委员", "常青村党总支书记", "主任")
+    assert rows[6].office_role == OfficeRole.DIRECTOR
+    assert rows[0].phone == "13800000001"
+
+
+def test_role_written_only_on_the_first_row_of_its_block_carries_down(tmp_path: Path) -> None:
+    rows = [list(r) for r in MEMBERS]
+    rows[1][2] = ""  # 吴海 under 周建国's 组长
+    rows[4][2] = None  # 林涛 under 王丽's 副组长
+    _, parsed = read_roster_file(workbook(tmp_path / "r.xlsx", rows, merge_roles=False))
+    assert parsed[1].role == GroupRole.LEADER
+    assert parsed[4].role == GroupRole.DEPUTY
+
+
+def test_import_into_an_empty_database_adds_everyone(tmp_path: Path, township: None) -> None:
+    plan = plan_import(workbook(tmp_path / "r.xlsx", MEMBERS), DAY)
+    assert plan.count(ChangeKind.ADD) == 8 and plan.count(ChangeKind.LEAVE) == 0
+    apply_plan(plan)
+    snapshot = service.roster_as_of(DAY)
+    assert [l.name for l in snapshot.lines] == [r[1].replace(" ", "").replace("　", "") for r in MEMBERS]
+    assert snapshot.group_name == "青禾镇安全生产领导小组"
+    assert service.roster_as_of(DAY - dt.timedelta(days=1)).lines == ()
+    director = snapshot.office_holders(OfficeRole.DIRECTOR)
+    assert [l.name for l in director] == ["钱多"]
+
+
+def test_export_reimports_unchanged(tmp_path: Path, township: None) -> None:
+    import_roster(workbook(tmp_path / "r.xlsx", MEMBERS), DAY)
+    for suffix in (".xlsx", ".csv"):
+        exported = tmp_path / f"export{suffix}"
+        assert export_roster(exported, DAY) == 8
+        before = db_snapshot()
+        plan = plan_import(exported, DAY)
+        assert plan.is_empty, plan.lines()
+        apply_plan(plan)
+        assert db_snapshot() == before
+
+
+def test_csv_export_uses_the_first_header_names(tmp_path: Path, township: None) -> None:
+    import_roster(workbook(tmp_path / "r.xlsx", MEMBERS), DAY)
+    export_roster(tmp_path / "e.csv", DAY)
+    with open(tmp_path / "e.csv", encoding="utf-8-sig", newline="") as fp:
+        rows = list(csv.reader(fp))
+    assert rows[0] == ["序号", "姓名", "小组职务", "职务", "联系电话"]
+    assert rows[7][1:4] == ["钱多", "成员、办公室主任", "应急管理办公室主任"]
+
+
+def test_next_years_file_changes_ends_and_adds_keeping_history(
+    tmp_path: Path, township: None
+) -> None:
+    import_roster(workbook(tmp_path / "r.xlsx", MEMBERS), DAY)
+    later = dt.date(2026, 1, 15)
+    rows = [list(r) for r in MEMBERS if r[1] != "孙立"]  # 孙立 leaves
+    rows[3][2] = "常务副组长"  # 王丽 promoted
+    rows[3][3] = "党委副书记"
+    rows.append([9, "赵新", "成员", "派出所所长", ""])  # a newcomer
+    plan = plan_import(workbook(tmp_path / "r2.xlsx", rows, merge_roles=False), later)
+    kinds = {(c.kind, c.name) for c in plan.changes}
+    assert kinds == {
+        (ChangeKind.CHANGE, "王丽"),
+        (ChangeKind.LEAVE, "孙立"),
+        (ChangeKind.ADD, "赵新"),
+    }
+    apply_plan(plan)
+    old = {l.name: l for l in service.roster_as_of(later - dt.timedelta(days=1)).lines}
+    new = {l.name: l for l in service.roster_as_of(later).lines}
+    assert "孙立" in old and "孙立" not in new
+    assert "赵新" in new and "赵新" not in old
+    assert old["王丽"].role == GroupRole.DEPUTY and new["王丽"].role == GroupRole.EXECUTIVE_DEPUTY
+    assert old["王丽"].titles == ("组织委员",) and new["王丽"].titles == ("党委副书记",)
+    # 王丽 now sits where the file puts her: among the executive deputies, after 郑平.
+    assert [l.name for l in service.roster_as_of(later).lines][2:4] == ["郑平", "王丽"]
+
+
+@pytest.mark.parametrize(
+    ("rows", "row_number", "fragment"),
+    [
+        ([[1, "", "组长", "镇党委书记", ""]], 3, "姓名"),
+        ([[1, "周建国", "顾问", "镇党委书记", ""]], 3, "顾问"),
+        ([[1, "周建国", "组长", "", ""], [2, "周 建国", "成员", "", ""]], 4, "周建国"),
+        (
+            [[1, "甲", "成员、办公室主任", "", ""], [2, "乙", "成员、办公室主任", "", ""]],
+            4,
+            "甲",
+        ),
+    ],
+    ids=["row without a name", "unknown role", "duplicate person", "two office directors"],
+)
+def test_bad_rows_are_refused_with_row_and_reason_and_nothing_written(
+    tmp_path: Path, township: None, rows: list[list[object]], row_number: int, fragment: str
+) -> None:
+    import_roster(workbook(tmp_path / "good.xlsx", MEMBERS), DAY)
+    before = db_snapshot()
+    bad = workbook(tmp_path / "bad.xlsx", rows, merge_roles=False)
+    with pytest.raises(InterchangeError) as caught:
+        plan_import(bad, DAY)
+    problem = caught.value.problems[0]
+    assert problem.row == row_number
+    assert fragment in str(caught.value)
+    assert db_snapshot() == before
+
+
+def test_missing_name_column_is_named(tmp_path: Path, township: None) -> None:
+    book = openpyxl.Workbook()
+    book.active.append(["序号", "职务"])
+    book.active.append([1, "镇长"])
+    book.save(tmp_path / "noname.xlsx")
+    with pytest.raises(InterchangeError) as caught:
+        plan_import(tmp_path / "noname.xlsx", DAY)
+    assert "姓名" in str(caught.value)
+
+
+def test_corrupt_workbook_is_refused(tmp_path: Path, township: None) -> None:
+    broken = tmp_path / "broken.xlsx"
+    broken.write_bytes(b"PK\x03\x04 this is not really a workbook")
+    with pytest.raises(InterchangeError):
+        plan_import(broken, DAY)
+
+
+def test_failure_while_applying_rolls_everything_back(
+    tmp_path: Path, township: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import_roster(workbook(tmp_path / "r.xlsx", MEMBERS), DAY)
+    before = db_snapshot()
+    rows = [list(r) for r in MEMBERS[:-1]] + [[9, "赵新", "成员", "所长", ""]]
+    rows[0][3] = "镇党委书记、一级调研员"
+    plan = plan_import(workbook(tmp_path / "r2.xlsx", rows), dt.date(2026, 1, 1))
+    assert not plan.is_empty
+
+    def fail(*args: object, **kwargs: object) -> None:
+        raise OSError("disk full")
+
+    monkeypatch.setattr("app.roster.interchange._follow_file_order", fail)
+    with pytest.raises(OSError):
+        apply_plan(plan)
+    assert db_snapshot() == before
+
+
+# ---------------------------------------------------------------------------- command line
+
+
+def test_cli_dry_run_writes_nothing_and_import_writes(
+    tmp_path: Path, township: None, capsys: pytest.CaptureFixture[str]
+) -> None:
+    db = str(database_path())
+    file = workbook(tmp_path / "r.xlsx", MEMBERS)
+    assert main(["--db", db, "roster", "import", "--dry-run", "--as-of", "2025-03-01", str(file)]) == 0
+    out = capsys.readouterr().out
+    assert "周建国" in out
+    assert GroupMembership.select().count() == 0
+    assert main(["--db", db, "roster", "import", "--as-of", "2025-03-01", str(file)]) == 0
+    assert GroupMembership.select().count() == 8
+    assert Person.select().count() == 8
+    assert Post.select().count() > 8
+
+
+def test_cli_bad_file_one_line_nonzero_nothing_written(
+    tmp_path: Path, township: None, capsys: pytest.CaptureFixture[str]
+) -> None:
+    db = str(database_path())
+    file = workbook(tmp_path / "bad.xlsx", [[1, "周建国", "顾问", "", ""]], merge_roles=False)
+    assert main(["--db", db, "roster", "import", str(file)]) != 0
+    err = capsys.readouterr().err.strip()
+    assert len(err.splitlines()) == 1
+    assert "顾问" in err and "3" in err
+    assert GroupMembership.select().count() == 0
+
+
+def test_cli_missing_file_is_a_message_not_a_traceback(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    db = str(database_path())
+    assert main(["--db", db, "roster", "import", str(tmp_path / "nope.xlsx")]) != 0
+    err = capsys.readouterr().err
+    assert "Traceback" not in err and err.strip()
+
+
+def test_cli_export_refuses_unknown_suffix(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    db = str(database_path())
+    assert main(["--db", db, "roster", "export", str(tmp_path / "x.doc")]) != 0
+    assert ".xlsx" in capsys.readouterr().err
+    assert not (tmp_path / "x.doc").exists()

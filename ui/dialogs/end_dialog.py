@@ -1,0 +1,81 @@
+"""End a membership on a last day; the member stays in the rosters of earlier days."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from PySide6.QtWidgets import QDialogButtonBox, QFormLayout, QLabel, QVBoxLayout, QWidget
+
+from app.i18n import _
+from app.roster import service
+from app.roster.service import RosterError
+from app.roster.snapshot import RosterLine
+from ui.widgets.forms import FieldError, FieldErrors, FormDialog, date_edit, hint_label, to_date
+
+ONE_DAY = dt.timedelta(days=1)
+
+
+def default_last_day(line: RosterLine, day: dt.date) -> dt.date:
+    """The day before the roster's date, so the member is gone from the roster being looked at;
+    never before the member joined."""
+    return max(line.start_date, day - ONE_DAY)
+
+
+class EndMembershipDialog(FormDialog):
+    def __init__(self, parent: QWidget | None, *, line: RosterLine, day: dt.date):
+        super().__init__(parent)
+        self._line = line
+        self.setWindowTitle(_("End membership"))
+        self.setMinimumWidth(460)
+
+        intro = QLabel(
+            _("{name} leaves the leading group. Rosters of earlier days keep them.").format(
+                name=line.name
+            ),
+            self,
+        )
+        intro.setWordWrap(True)
+        self.date_edit = date_edit(default_last_day(line, day), self)
+        form = QFormLayout()
+        self.general_error = FieldError(self)
+        self.errors = FieldErrors(self.general_error)
+        self.errors.add_row(
+            form,
+            "date",
+            _("Last day in the group"),
+            self.date_edit,
+            hint=_("From the next day on, {name} no longer appears in the roster.").format(
+                name=line.name
+            ),
+        )
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self
+        )
+        buttons.button(QDialogButtonBox.StandardButton.Ok).setText(_("End membership"))
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+
+        layout = QVBoxLayout(self)
+        layout.addWidget(intro)
+        layout.addLayout(form)
+        layout.addWidget(self.general_error)
+        layout.addWidget(
+            hint_label(
+                _("To record that someone else takes over this place, use “Hand over” instead."),
+                self,
+            )
+        )
+        layout.addStretch(1)
+        layout.addWidget(buttons)
+
+    @property
+    def last_day(self) -> dt.date:
+        return to_date(self.date_edit.date())
+
+    def accept(self) -> None:
+        try:
+            service.end_membership(self._line.membership_id, self.last_day)
+        except RosterError as error:
+            self.errors.show(error.errors)
+            return
+        super().accept()

@@ -1,0 +1,201 @@
+"""The main window: a navigation list of areas on the left, the current page on the right.
+
+No global instance: whoever needs the window gets it passed; pages get what they need.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from PySide6.QtCore import QByteArray, QSize, Qt
+from PySide6.QtGui import QCloseEvent, QFont
+from PySide6.QtWidgets import (
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QMainWindow,
+    QSplitter,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.i18n import _
+from app.roster.service import get_group
+from app.storage.db import database_path
+from ui.pages.areas import COMING_LATER, PAGE_KEYS, areas
+from ui.pages.home import HomePage
+from ui.pages.placeholder import PlaceholderPage
+from ui.pages.roster import RosterPage
+from ui.pages.settings import SettingsPage
+from ui.state import ui_settings
+
+DEFAULT_SIZE = QSize(1280, 800)
+NAV_STYLE = """
+QWidget#navigationPanel { background: palette(window); border-right: 1px solid palette(mid); }
+QListWidget#navigation { border: none; background: transparent; outline: 0; }
+QListWidget#navigation::item { padding: 9px 14px; border-radius: 5px; margin: 1px 8px; }
+QListWidget#navigation::item:selected { background: palette(highlight);
+    color: palette(highlighted-text); }
+QListWidget#navigation::item:hover:!selected { background: palette(midlight); }
+"""
+KEY_ROLE = Qt.ItemDataRole.UserRole
+
+
+def app_title() -> str:
+    return _("Work-Safety Responsibility System")
+
+
+class MainWindow(QMainWindow):
+    def __init__(
+        self,
+        parent: QWidget | None = None,
+        *,
+        remember: bool = True,
+        today: dt.date | None = None,
+    ):
+        super().__init__(parent)
+        self._remember = remember
+        self.setMinimumSize(900, 600)
+        texts = areas()
+
+        self.home_page = HomePage(self, today=today)
+        self.roster_page = RosterPage(self, today=today)
+        self.settings_page = SettingsPage(self)
+        self.pages: dict[str, QWidget] = {
+            "home": self.home_page,
+            "roster": self.roster_page,
+            **{key: PlaceholderPage(texts[key], self) for key in COMING_LATER},
+            "settings": self.settings_page,
+        }
+
+        self.navigation = QListWidget(self)
+        self.navigation.setObjectName("navigation")
+        font = QFont(self.navigation.font())
+        font.setPointSizeF(font.pointSizeF() * 1.1)
+        self.navigation.setFont(font)
+        self.navigation.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.stack = QStackedWidget(self)
+        for key in PAGE_KEYS:
+            item = QListWidgetItem(texts[key].title)
+            item.setData(KEY_ROLE, key)
+            item.setToolTip(texts[key].purpose)
+            self.navigation.addItem(item)
+            self.stack.addWidget(self.pages[key])
+        self.navigation.currentRowChanged.connect(self._row_changed)
+
+        self.brand_label = QLabel(app_title(), self)
+        brand_font = QFont(self.brand_label.font())
+        brand_font.setBold(True)
+        brand_font.setPointSizeF(brand_font.pointSizeF() * 1.05)
+        self.brand_label.setFont(brand_font)
+        self.brand_label.setWordWrap(True)
+        self.group_label = QLabel(self)
+        self.group_label.setWordWrap(True)
+        self.group_label.setStyleSheet("color: palette(placeholder-text);")
+        panel = QWidget(self)
+        panel.setObjectName("navigationPanel")
+        panel_layout = QVBoxLayout(panel)
+        panel_layout.setContentsMargins(0, 16, 0, 8)
+        panel_layout.setSpacing(4)
+        for label in (self.brand_label, self.group_label):
+            label.setContentsMargins(16, 0, 12, 0)
+            panel_layout.addWidget(label)
+        panel_layout.addSpacing(10)
+        panel_layout.addWidget(self.navigation, 1)
+        panel.setStyleSheet(NAV_STYLE)
+        width = max(
+            self.navigation.fontMetrics().horizontalAdvance(texts[key].title) for key in PAGE_KEYS
+        )
+        panel.setMinimumWidth(max(180, width + 64))
+
+        self.splitter = QSplitter(Qt.Orientation.Horizontal, self)
+        self.splitter.addWidget(panel)
+        self.splitter.addWidget(self.stack)
+        self.splitter.setStretchFactor(0, 0)
+        self.splitter.setStretchFactor(1, 1)
+        self.splitter.setCollapsible(0, False)
+        self.splitter.setCollapsible(1, False)
+        self.splitter.setSizes([panel.minimumWidth() + 20, DEFAULT_SIZE.width()])
+        self.setCentralWidget(self.splitter)
+
+        self.database_label = QLabel(self)
+        self.database_label.setStyleSheet("color: palette(placeholder-text);")
+        path = database_path()
+        if path is not None:
+            self.database_label.setText(_("Database: {path}").format(path=path))
+        self.statusBar().addPermanentWidget(self.database_label)
+
+        self.home_page.navigate.connect(self.show_page)
+        self.roster_page.roster_changed.connect(self._roster_changed)
+        self.roster_page.status_message.connect(self.show_message)
+
+        self.update_title()
+        self.resize(DEFAULT_SIZE)
+        start = "home"
+        if remember:
+            start = self._restore_state()
+        self.show_page(start)
+
+    # ------------------------------------------------------------------ pages
+
+    def show_page(self, key: str) -> None:
+        if key not in self.pages:
+            raise KeyError(key)
+        row = PAGE_KEYS.index(key)
+        if self.navigation.currentRow() != row:
+            self.navigation.setCurrentRow(row)  # calls _row_changed
+        else:
+            self._row_changed(row)
+
+    def current_page(self) -> str:
+        return PAGE_KEYS[self.stack.currentIndex()]
+
+    def _row_changed(self, row: int) -> None:
+        if row < 0:
+            return
+        key = PAGE_KEYS[row]
+        page = self.pages[key]
+        if key == "home":
+            self.home_page.refresh()
+        self.stack.setCurrentWidget(page)
+
+    def _roster_changed(self) -> None:
+        self.home_page.refresh()
+        self.update_title()
+
+    def update_title(self) -> None:
+        group = get_group()
+        place = group.unit.name if group.unit_id else group.name
+        self.group_label.setText(place)
+        self.setWindowTitle(
+            _("{app} — {place}").format(app=app_title(), place=place) if place else app_title()
+        )
+
+    def show_message(self, text: str) -> None:
+        self.statusBar().showMessage(text, 8000)
+
+    # ------------------------------------------------------------------ remembered state
+
+    def _restore_state(self) -> str:
+        settings = ui_settings()
+        geometry = settings.value("main/geometry")
+        if isinstance(geometry, QByteArray) and not geometry.isEmpty():
+            self.restoreGeometry(geometry)
+        splitter = settings.value("main/splitter")
+        if isinstance(splitter, QByteArray) and not splitter.isEmpty():
+            self.splitter.restoreState(splitter)
+        page = settings.value("main/page", "home", type=str)
+        return page if page in self.pages else "home"
+
+    def save_state(self) -> None:
+        settings = ui_settings()
+        settings.setValue("main/geometry", self.saveGeometry())
+        settings.setValue("main/splitter", self.splitter.saveState())
+        settings.setValue("main/page", self.current_page())
+        settings.sync()
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        if self._remember:
+            self.save_state()
+        super().closeEvent(event)

@@ -1,0 +1,1 @@
+"""Table models and sort/filter proxies; no widgets, so tests call data() directly."""

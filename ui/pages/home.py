@@ -1,0 +1,189 @@
+"""The home page: what needs attention.  For now the roster; the other areas say when."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from PySide6.QtCore import QLocale, Qt, Signal
+from PySide6.QtWidgets import (
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QScrollArea,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.i18n import _, ngettext
+from app.roster.roles import GroupRole, OfficeRole
+from app.roster.service import roster_as_of
+from app.storage.models import GroupMembership
+from ui.pages.areas import COMING_LATER, areas
+from ui.widgets.cards import WARNING_STYLE, Card, heading, muted
+from ui.widgets.forms import to_qdate
+
+ONE_DAY = dt.timedelta(days=1)
+
+
+@dataclass(frozen=True)
+class RosterSummary:
+    day: dt.date
+    group_name: str
+    members: int
+    leaders: tuple[str, ...]
+    director: str | None
+    last_change: dt.date | None
+
+
+def last_roster_change(day: dt.date) -> dt.date | None:
+    """The latest day on or before ``day`` when someone joined, changed or left."""
+    joined = (
+        GroupMembership.select(GroupMembership.start_date)
+        .where(GroupMembership.start_date <= day)
+        .order_by(GroupMembership.start_date.desc())
+        .first()
+    )
+    left = (
+        GroupMembership.select(GroupMembership.end_date)
+        .where(GroupMembership.end_date < day)
+        .order_by(GroupMembership.end_date.desc())
+        .first()
+    )
+    candidates = []
+    if joined is not None:
+        candidates.append(joined.start_date)
+    if left is not None:
+        candidates.append(left.end_date + ONE_DAY)  # the first day without them
+    return max(candidates) if candidates else None
+
+
+def roster_summary(day: dt.date) -> RosterSummary:
+    snapshot = roster_as_of(day)
+    directors = snapshot.office_holders(OfficeRole.DIRECTOR)
+    return RosterSummary(
+        day=day,
+        group_name=snapshot.group_name,
+        members=len(snapshot.lines),
+        leaders=tuple(line.name for line in snapshot.lines if line.role == GroupRole.LEADER),
+        director=directors[0].name if directors else None,
+        last_change=last_roster_change(day),
+    )
+
+
+def long_date(day: dt.date) -> str:
+    locale = QLocale()
+    pattern = "yyyy年M月d日" if locale.language() == QLocale.Language.Chinese else "MMMM d, yyyy"
+    return locale.toString(to_qdate(day), pattern)
+
+
+class HomePage(QWidget):
+    """Cards of what needs attention; each leads to its page."""
+
+    navigate = Signal(str)
+
+    def __init__(self, parent: QWidget | None = None, *, today: dt.date | None = None):
+        super().__init__(parent)
+        self._today = today
+        self.summary: RosterSummary | None = None
+
+        self.title_label = heading(_("What needs attention"), self)
+        self.date_label = muted("", self)
+
+        self.roster_card = Card(_("Leading group roster"), self)
+        self.members_label = QLabel(self.roster_card)
+        self.leaders_label = QLabel(self.roster_card)
+        self.director_label = QLabel(self.roster_card)
+        self.change_label = QLabel(self.roster_card)
+        for label in (
+            self.members_label,
+            self.leaders_label,
+            self.director_label,
+            self.change_label,
+        ):
+            label.setWordWrap(True)
+            label.setTextFormat(Qt.TextFormat.PlainText)
+            self.roster_card.body.addWidget(label)
+        open_roster = QPushButton(_("Open the roster"), self.roster_card)
+        open_roster.clicked.connect(lambda: self.navigate.emit("roster"))
+        row = QHBoxLayout()
+        row.addWidget(open_roster)
+        row.addStretch(1)
+        self.roster_card.body.addSpacing(6)
+        self.roster_card.body.addLayout(row)
+
+        grid = QGridLayout()
+        grid.setSpacing(14)
+        grid.addWidget(self.roster_card, 0, 0, 1, 2)
+        self.later_cards: dict[str, Card] = {}
+        texts = areas()
+        for number, key in enumerate(COMING_LATER):
+            area = texts[key]
+            card = Card(area.title, self)
+            card.body.addWidget(QLabel(area.attention, card))
+            card.body.addWidget(muted(_("Arrives in a later version."), card))
+            for label in card.findChildren(QLabel):
+                label.setWordWrap(True)
+            self.later_cards[key] = card
+            grid.addWidget(card, 1 + number // 2, number % 2)
+        grid.setColumnStretch(0, 1)
+        grid.setColumnStretch(1, 1)
+
+        content = QWidget(self)
+        column = QVBoxLayout(content)
+        column.setContentsMargins(32, 28, 32, 24)
+        column.setSpacing(10)
+        column.addWidget(self.title_label)
+        column.addWidget(self.date_label)
+        column.addSpacing(6)
+        column.addLayout(grid)
+        column.addStretch(1)
+        content.setMaximumWidth(1100)
+
+        scroll = QScrollArea(self)
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        holder = QWidget(scroll)
+        holder_layout = QHBoxLayout(holder)
+        holder_layout.setContentsMargins(0, 0, 0, 0)
+        holder_layout.addWidget(content, 1)
+        holder_layout.addStretch(0)
+        scroll.setWidget(holder)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(scroll)
+
+        self.refresh()
+
+    def today(self) -> dt.date:
+        return self._today or dt.date.today()
+
+    def refresh(self) -> None:
+        day = self.today()
+        summary = roster_summary(day)
+        self.summary = summary
+        self.date_label.setText(_("Today is {date}.").format(date=long_date(day)))
+        self.roster_card.title_label.setText(summary.group_name)
+        self.members_label.setText(_("Members today: {count}").format(count=summary.members))
+        self.leaders_label.setText(
+            ngettext(
+                "Group leader: {names}", "Group leaders: {names}", len(summary.leaders)
+            ).format(names=_(", ").join(summary.leaders))
+            if summary.leaders
+            else _("No group leader on the roster yet.")
+        )
+        self.leaders_label.setStyleSheet("" if summary.leaders else WARNING_STYLE)
+        if summary.director:
+            self.director_label.setText(_("Office director: {name}").format(name=summary.director))
+            self.director_label.setStyleSheet("")
+        else:
+            self.director_label.setText(
+                _("The group has no office director: choose one on the roster page.")
+            )
+            self.director_label.setStyleSheet(WARNING_STYLE)
+        self.change_label.setText(
+            _("Last change: {date}").format(date=long_date(summary.last_change))
+            if summary.last_change
+            else _("No changes recorded yet.")
+        )

@@ -1,0 +1,1 @@
+"""Print preview and printing of PDF documents rendered by app/."""

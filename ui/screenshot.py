@@ -1,0 +1,50 @@
+"""Render GUI pages to PNG offscreen (``safeduty screenshot``): README images, visual checks.
+
+The database is already open when this runs; nothing is remembered from or for the user's
+own window layout.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from app.fileio import atomic_path
+
+
+def render_pages(targets: dict[str, Path], size: tuple[int, int] = (1280, 800)) -> list[Path]:
+    """Render each page named in ``targets`` to its PNG file; the files written."""
+    # Before Qt is loaded: no display needed unless the caller chose a platform.
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    from PySide6.QtCore import QCoreApplication
+
+    from app.i18n import _
+    from ui.application import create_app
+    from ui.main_window import MainWindow
+    from ui.tasks import wait_for_idle
+
+    create_app()
+    window = MainWindow(remember=False)
+    window.resize(*size)
+    window.show()
+    written: list[Path] = []
+    try:
+        for key in targets:
+            if key not in window.pages:
+                raise ValueError(_("Unknown page: {page}").format(page=key))
+        for key, out in targets.items():
+            window.show_page(key)
+            wait_for_idle(10000)
+            for _round in range(3):
+                QCoreApplication.processEvents()
+            image = window.grab()
+            target = Path(out)
+            with atomic_path(target) as tmp:
+                if not image.save(str(tmp), "PNG"):
+                    raise OSError(_("Cannot write the image {file}").format(file=target))
+            written.append(target)
+    finally:
+        window.close()
+        window.deleteLater()
+        QCoreApplication.processEvents()
+    return written

@@ -1,0 +1,48 @@
+"""Cards and page headings shared by the home page and the pages still to come."""
+
+from __future__ import annotations
+
+from PySide6.QtGui import QFont
+from PySide6.QtWidgets import QFrame, QLabel, QVBoxLayout, QWidget
+
+CARD_STYLE = (
+    "QFrame#card { background: palette(base); border: 1px solid palette(mid); border-radius: 6px; }"
+)
+MUTED_STYLE = "color: palette(placeholder-text);"
+WARNING_STYLE = "color: #9a3b00;"
+
+
+def heading(text: str, parent: QWidget | None = None, scale: float = 1.6) -> QLabel:
+    label = QLabel(text, parent)
+    font = QFont(label.font())
+    font.setPointSizeF(font.pointSizeF() * scale)
+    font.setBold(True)
+    label.setFont(font)
+    label.setWordWrap(True)
+    return label
+
+
+def muted(text: str, parent: QWidget | None = None) -> QLabel:
+    label = QLabel(text, parent)
+    label.setWordWrap(True)
+    label.setStyleSheet(MUTED_STYLE)
+    return label
+
+
+class Card(QFrame):
+    """A titled box; put labels and buttons into ``body``."""
+
+    def __init__(self, title: str, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setObjectName("card")
+        self.setStyleSheet(CARD_STYLE)
+        self.setFrameShape(QFrame.Shape.StyledPanel)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(16, 12, 16, 14)
+        layout.setSpacing(6)
+        self.title_label = heading(title, self, 1.15)
+        layout.addWidget(self.title_label)
+        self.body = QVBoxLayout()
+        self.body.setSpacing(4)
+        layout.addLayout(self.body)
+        layout.addStretch(1)
