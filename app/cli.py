@@ -28,7 +28,16 @@ EXIT_BAD_INPUT = 1
 EXIT_USAGE = 2
 EXIT_BUG = 3
 
-PAGES = ("home", "roster", "responsibility", "meetings", "letters", "hazards", "reports", "settings")
+PAGES = (
+    "home",
+    "roster",
+    "responsibility",
+    "meetings",
+    "letters",
+    "hazards",
+    "reports",
+    "settings",
+)
 
 
 class CliError(Exception):
@@ -181,8 +190,14 @@ def _roster_list(args: argparse.Namespace) -> int:
         writer.writerow(["position", "name", "role", "office_role", "titles", "phone"])
         for r in records:
             writer.writerow(
-                [r["position"], r["name"], r["role"], r["office_role"] or "",
-                 "、".join(r["titles"]), r["phone"]]
+                [
+                    r["position"],
+                    r["name"],
+                    r["role"],
+                    r["office_role"] or "",
+                    "、".join(r["titles"]),
+                    r["phone"],
+                ]
             )
     else:
         print(f"{snapshot.group_name}（{snapshot.as_of.isoformat()}）")

@@ -45,7 +45,8 @@ def write_atomic(target: str | os.PathLike[str], writer: Callable[[IO[bytes]], N
 
 
 def write_bytes_atomic(target: str | os.PathLike[str], data: bytes) -> None:
-    write_atomic(target, lambda fp: fp.write(data))
+    with atomic_path(target) as tmp:
+        tmp.write_bytes(data)
 
 
 def write_text_atomic(target: str | os.PathLike[str], text: str, encoding: str = "utf-8") -> None:

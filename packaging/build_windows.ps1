@@ -44,9 +44,11 @@ $ErrorActionPreference = "Stop"
 function Step([string]$Text) { Write-Host ""; Write-Host "==> $Text" -ForegroundColor Cyan }
 
 # Native programs report failure through their exit code, which PowerShell does not turn into
-# an error by itself.
+# an error by itself.  Their stderr (pip's and PyInstaller's progress) is not an error either:
+# "Stop" is relaxed while they run, or Windows PowerShell 5.1 may abort on the first line of it.
 function Invoke-Checked {
     param([Parameter(Mandatory)][string]$Exe, [string[]]$Arguments = @())
+    $ErrorActionPreference = "Continue"
     & $Exe @Arguments
     if ($LASTEXITCODE -ne 0) {
         throw "'$Exe $($Arguments -join ' ')' failed with exit code $LASTEXITCODE"

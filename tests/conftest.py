@@ -7,7 +7,9 @@ during a test land in ``tmp_path``.
 
 from __future__ import annotations
 
+import atexit
 import os
+import shutil
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -19,6 +21,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ.setdefault("SAFEDUTY_LANG", "zh_CN")
 # A fallback for code that runs at import time, before any fixture; each test gets its own.
 _SESSION_DIR = Path(tempfile.mkdtemp(prefix="safeduty-tests-"))
+atexit.register(shutil.rmtree, _SESSION_DIR, ignore_errors=True)
 os.environ["SAFEDUTY_CONFIG_DIR"] = str(_SESSION_DIR / "config")
 os.environ["SAFEDUTY_DATA_DIR"] = str(_SESSION_DIR / "data")
 

@@ -18,7 +18,7 @@ from app.roster import service
 from app.roster.roles import GroupRole, OfficeRole
 from app.storage.db import database_path, database_proxy
 from app.storage.migrations import close_database, open_database
-from app.storage.models import ALL_MODELS, GroupMembership, Person, Post, Unit
+from app.storage.models import ALL_MODELS, GroupMembership, LeadingGroup, Person, Post, Unit
 
 TODAY = dt.date(2026, 3, 15)
 
@@ -140,6 +140,13 @@ def test_demo_refuses_a_database_with_data() -> None:
         create_demo(today=TODAY)
     assert "--db" in str(caught.value)
     assert row_counts() == before
+
+
+def test_demo_accepts_a_database_with_only_an_empty_group() -> None:
+    service.roster_as_of(TODAY)  # a first look at the roster makes the group's row
+    create_demo(today=TODAY)
+    assert LeadingGroup.select().count() == 1
+    assert LeadingGroup.get().name == "青禾镇安全生产领导小组"
 
 
 def test_demo_refuses_to_run_twice() -> None:

@@ -26,9 +26,23 @@ def catalog(language: str):
 def test_every_message_in_the_code_is_in_the_catalog_template(tmp_path: Path) -> None:
     fresh = tmp_path / "fresh.pot"
     subprocess.run(
-        [sys.executable, "-m", "babel.messages.frontend", "extract", "-F", "i18n/babel.cfg",
-         "-k", "N_", "-o", str(fresh), "app", "ui"],
-        cwd=ROOT, check=True, capture_output=True,
+        [
+            sys.executable,
+            "-m",
+            "babel.messages.frontend",
+            "extract",
+            "-F",
+            "i18n/babel.cfg",
+            "-k",
+            "N_",
+            "-o",
+            str(fresh),
+            "app",
+            "ui",
+        ],
+        cwd=ROOT,
+        check=True,
+        capture_output=True,
     )
     with open(fresh, "rb") as fp:
         in_code = {m.id for m in read_po(fp) if m.id}

@@ -13,6 +13,7 @@ import io
 import os
 import pickle
 import re
+import sys
 import tempfile
 import zipfile
 from collections.abc import Callable, Iterator
@@ -31,7 +32,7 @@ from app.io.text import normalize_name, split_titles
 
 COLUMNS = (
     ColumnSpec("序号", ("编号",)),
-    ColumnSpec("姓名", ("名字", "人员姓名"), required=True),
+    ColumnSpec("姓名", ("名字", "人员姓名", "姓 名"), required=True),
     ColumnSpec("小组职务", ("组内职务", "领导小组职务")),
     ColumnSpec("职务", ("现任职务",)),
     ColumnSpec("联系电话", ("电话", "手机")),
@@ -286,7 +287,7 @@ def test_missing_required_column_names_it_and_its_synonyms(tmp_path: Path) -> No
         read_table(path, COLUMNS)
     first = caught.value.problems[0]
     assert (first.row, first.column) == (None, "姓名")
-    assert "名字" in first.reason and "人员姓名" in first.reason
+    assert "(it may also be headed: 名字、人员姓名)" in first.reason  # "姓 名" is no news
     assert "姓名" in str(caught.value)
     # The message quotes the row that looks like the header, not the title above it.
     assert caught.value.problems[-1].row == 2
@@ -424,7 +425,7 @@ def test_xml_entity_bomb_is_refused(tmp_path: Path, part: str) -> None:
 def test_old_xls_without_xlrd_asks_for_xlsx(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setitem(__import__("sys").modules, "xlrd", None)  # import xlrd fails
+    monkeypatch.setitem(sys.modules, "xlrd", None)  # "import xlrd" now fails
     path = tmp_path / "old.xls"
     path.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(2048))
     message = refusal(path)
@@ -432,7 +433,7 @@ def test_old_xls_without_xlrd_asks_for_xlsx(
 
 
 def test_password_protected_xlsx(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setitem(__import__("sys").modules, "xlrd", None)
+    monkeypatch.setitem(sys.modules, "xlrd", None)
     path = tmp_path / "locked.xlsx"  # Office wraps encrypted workbooks in an OLE2 file
     directory_entry = "EncryptedPackage".encode("utf-16-le")
     path.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(512) + directory_entry)

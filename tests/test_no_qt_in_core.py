@@ -27,7 +27,8 @@ names = [m.name for m in pkgutil.walk_packages(app.__path__, "app.")
          if m.name not in ("app.__main__",)]
 for name in names:
     importlib.import_module(name)
-print(json.dumps({"modules": names, "qt": sorted(m for m in sys.modules if m.startswith("PySide6"))}))
+qt = sorted(m for m in sys.modules if m.startswith("PySide6"))
+print(json.dumps({"modules": names, "qt": qt}))
 """
     found = json.loads(_run(code, tmp_path))
     assert "app.roster.service" in found["modules"]

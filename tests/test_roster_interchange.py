@@ -57,7 +57,9 @@ def workbook(path: Path, rows: list[list[object]], *, merge_roles: bool = True) 
             if index == len(values) or values[index] != values[start]:
                 if index - start > 1:
                     sheet.merge_cells(
-                        start_row=first + start, start_column=3, end_row=first + index - 1,
+                        start_row=first + start,
+                        start_column=3,
+                        end_row=first + index - 1,
                         end_column=3,
                     )
                 start = index
@@ -88,7 +90,16 @@ def township() -> None:
 def test_reads_title_row_synonyms_merged_roles_and_padded_names(tmp_path: Path) -> None:
     title, rows = read_roster_file(workbook(tmp_path / "r.xlsx", MEMBERS))
     assert title == "青禾镇安全生产领导小组成员名单"
-    assert [r.name for r in rows] == ["周建国", "吴海", "郑平", "王丽", "林涛", "闫旻", "钱多", "孙立"]
+    assert [r.name for r in rows] == [
+        "周建国",
+        "吴海",
+        "郑平",
+        "王丽",
+        "林涛",
+        "闫旻",
+        "钱多",
+        "孙立",
+    ]
     assert [r.role for r in rows] == [GroupRole.LEADER] * 2 + [GroupRole.EXECUTIVE_DEPUTY] + [
         GroupRole.DEPUTY
     ] * 2 + [GroupRole.MEMBER] * 3
@@ -112,11 +123,13 @@ def test_import_into_an_empty_database_adds_everyone(tmp_path: Path, township: N
     assert plan.count(ChangeKind.ADD) == 8 and plan.count(ChangeKind.LEAVE) == 0
     apply_plan(plan)
     snapshot = service.roster_as_of(DAY)
-    assert [l.name for l in snapshot.lines] == [r[1].replace(" ", "").replace("　", "") for r in MEMBERS]
+    assert [ln.name for ln in snapshot.lines] == [
+        r[1].replace(" ", "").replace("　", "") for r in MEMBERS
+    ]
     assert snapshot.group_name == "青禾镇安全生产领导小组"
     assert service.roster_as_of(DAY - dt.timedelta(days=1)).lines == ()
     director = snapshot.office_holders(OfficeRole.DIRECTOR)
-    assert [l.name for l in director] == ["钱多"]
+    assert [ln.name for ln in director] == ["钱多"]
 
 
 def test_export_reimports_unchanged(tmp_path: Path, township: None) -> None:
@@ -157,14 +170,14 @@ def test_next_years_file_changes_ends_and_adds_keeping_history(
         (ChangeKind.ADD, "赵新"),
     }
     apply_plan(plan)
-    old = {l.name: l for l in service.roster_as_of(later - dt.timedelta(days=1)).lines}
-    new = {l.name: l for l in service.roster_as_of(later).lines}
+    old = {ln.name: ln for ln in service.roster_as_of(later - dt.timedelta(days=1)).lines}
+    new = {ln.name: ln for ln in service.roster_as_of(later).lines}
     assert "孙立" in old and "孙立" not in new
     assert "赵新" in new and "赵新" not in old
     assert old["王丽"].role == GroupRole.DEPUTY and new["王丽"].role == GroupRole.EXECUTIVE_DEPUTY
     assert old["王丽"].titles == ("组织委员",) and new["王丽"].titles == ("党委副书记",)
     # 王丽 now sits where the file puts her: among the executive deputies, after 郑平.
-    assert [l.name for l in service.roster_as_of(later).lines][2:4] == ["郑平", "王丽"]
+    assert [ln.name for ln in service.roster_as_of(later).lines][2:4] == ["郑平", "王丽"]
 
 
 @pytest.mark.parametrize(
@@ -239,7 +252,9 @@ def test_cli_dry_run_writes_nothing_and_import_writes(
 ) -> None:
     db = str(database_path())
     file = workbook(tmp_path / "r.xlsx", MEMBERS)
-    assert main(["--db", db, "roster", "import", "--dry-run", "--as-of", "2025-03-01", str(file)]) == 0
+    assert (
+        main(["--db", db, "roster", "import", "--dry-run", "--as-of", "2025-03-01", str(file)]) == 0
+    )
     out = capsys.readouterr().out
     assert "周建国" in out
     assert GroupMembership.select().count() == 0
@@ -270,7 +285,9 @@ def test_cli_missing_file_is_a_message_not_a_traceback(
     assert "Traceback" not in err and err.strip()
 
 
-def test_cli_export_refuses_unknown_suffix(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_cli_export_refuses_unknown_suffix(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     db = str(database_path())
     assert main(["--db", db, "roster", "export", str(tmp_path / "x.doc")]) != 0
     assert ".xlsx" in capsys.readouterr().err

@@ -48,12 +48,14 @@ def test_group_takes_the_township_name(group: None) -> None:
 def test_roster_is_in_role_order_then_the_townships_order(group: None) -> None:
     service.add_member(member("后来的组长", GroupRole.LEADER), D(2023, 2, 1))
     lines = service.roster_as_of(D(2023, 3, 1)).lines
-    assert [line.role for line in lines] == sorted((line.role for line in lines), key=lambda r: r.rank)
+    assert [line.role for line in lines] == sorted(
+        (line.role for line in lines), key=lambda r: r.rank
+    )
     assert [line.name for line in lines][:3] == ["周建国", "吴海", "后来的组长"]
 
 
 def test_padded_names_and_several_titles_in_one_cell_are_cleaned(group: None) -> None:
-    line = next(l for l in service.roster_as_of(D(2023, 6, 1)).lines if l.name == "闫旻")
+    line = next(ln for ln in service.roster_as_of(D(2023, 6, 1)).lines if ln.name == "闫旻")
     assert line.titles == ("组织委员", "常青村党总支书记", "主任")
     assert line.titles_text == "组织委员、常青村党总支书记、主任"
     # The title naming a known village is linked to it.
@@ -66,7 +68,9 @@ def test_roster_before_anyone_joined_is_empty(group: None) -> None:
 
 
 def test_ending_a_membership_keeps_the_history(group: None) -> None:
-    mid = next(l.membership_id for l in service.roster_as_of(D(2023, 6, 1)).lines if l.name == "王丽")
+    mid = next(
+        ln.membership_id for ln in service.roster_as_of(D(2023, 6, 1)).lines if ln.name == "王丽"
+    )
     service.end_membership(mid, D(2024, 6, 30))
     assert "王丽" in names(D(2024, 6, 30))
     assert "王丽" not in names(D(2024, 7, 1))
@@ -81,15 +85,15 @@ def test_end_before_start_is_refused(group: None) -> None:
 
 
 def test_change_from_a_later_day_keeps_earlier_rosters(group: None) -> None:
-    line = next(l for l in service.roster_as_of(D(2023, 6, 1)).lines if l.name == "王丽")
+    line = next(ln for ln in service.roster_as_of(D(2023, 6, 1)).lines if ln.name == "王丽")
     new_id = service.update_member(
         line.membership_id,
         member("王丽", GroupRole.EXECUTIVE_DEPUTY, ["党委副书记"]),
         D(2024, 3, 1),
     )
     assert new_id != line.membership_id
-    before = next(l for l in service.roster_as_of(D(2024, 2, 29)).lines if l.name == "王丽")
-    after = next(l for l in service.roster_as_of(D(2024, 3, 1)).lines if l.name == "王丽")
+    before = next(ln for ln in service.roster_as_of(D(2024, 2, 29)).lines if ln.name == "王丽")
+    after = next(ln for ln in service.roster_as_of(D(2024, 3, 1)).lines if ln.name == "王丽")
     assert (before.role, before.titles) == (GroupRole.DEPUTY, ("组织委员",))
     assert (after.role, after.titles) == (GroupRole.EXECUTIVE_DEPUTY, ("党委副书记",))
     # The place in the township's order is kept.
@@ -97,7 +101,7 @@ def test_change_from_a_later_day_keeps_earlier_rosters(group: None) -> None:
 
 
 def test_correction_from_the_first_day_rewrites_in_place(group: None) -> None:
-    line = next(l for l in service.roster_as_of(D(2023, 6, 1)).lines if l.name == "王丽")
+    line = next(ln for ln in service.roster_as_of(D(2023, 6, 1)).lines if ln.name == "王丽")
     same = service.update_member(
         line.membership_id, member("王莉", GroupRole.DEPUTY, ["组织委员"]), D(2023, 1, 1)
     )
@@ -118,36 +122,42 @@ def test_validation_names_the_field(group: None) -> None:
 
 
 def test_a_person_can_rejoin_after_leaving(group: None) -> None:
-    mid = next(l.membership_id for l in service.roster_as_of(D(2023, 6, 1)).lines if l.name == "王丽")
+    mid = next(
+        ln.membership_id for ln in service.roster_as_of(D(2023, 6, 1)).lines if ln.name == "王丽"
+    )
     service.end_membership(mid, D(2023, 12, 31))
     assert service.validate_member(member("王丽"), D(2024, 1, 1)) == {}
 
 
 def test_moving_stays_inside_the_role_block(group: None) -> None:
     day = D(2023, 6, 1)
-    wu = next(l for l in service.roster_as_of(day).lines if l.name == "吴海")
+    wu = next(ln for ln in service.roster_as_of(day).lines if ln.name == "吴海")
     assert service.move_member(wu.membership_id, -1, day)
     assert names(day)[:2] == ["吴海", "周建国"]
     # The first leader cannot move further up; a leader never moves into the deputies.
     assert not service.move_member(wu.membership_id, -1, day)
-    zhou = next(l for l in service.roster_as_of(day).lines if l.name == "周建国")
+    zhou = next(ln for ln in service.roster_as_of(day).lines if ln.name == "周建国")
     assert not service.move_member(zhou.membership_id, +1, day)
 
 
 def test_hand_over_passes_place_role_and_titles(group: None) -> None:
     day = D(2024, 5, 20)
-    wu = next(l for l in service.roster_as_of(day).lines if l.name == "吴海")
+    wu = next(ln for ln in service.roster_as_of(day).lines if ln.name == "吴海")
     new_id = service.hand_over(wu.membership_id, "孙 立", day, titles=["镇长"])
     before = service.roster_as_of(day - dt.timedelta(days=1))
     after = service.roster_as_of(day)
-    assert "吴海" in [l.name for l in before.lines] and "孙立" not in [l.name for l in before.lines]
-    successor = next(l for l in after.lines if l.name == "孙立")
+    assert "吴海" in [ln.name for ln in before.lines] and "孙立" not in [
+        ln.name for ln in before.lines
+    ]
+    successor = next(ln for ln in after.lines if ln.name == "孙立")
     assert successor.membership_id == new_id
     assert successor.role == GroupRole.LEADER
     assert successor.sort_order == wu.sort_order
     assert successor.titles == ("镇长",)
     assert successor.predecessor_name == "吴海"
-    assert [l.name for l in after.lines].index("孙立") == [l.name for l in before.lines].index("吴海")
+    assert [ln.name for ln in after.lines].index("孙立") == [ln.name for ln in before.lines].index(
+        "吴海"
+    )
     # The predecessor keeps the title not handed over, and lost 镇长 from that day.
     wu_person = Person.get(Person.name == "吴海")
     from app.org.people import titles_by_person
@@ -161,12 +171,12 @@ def test_hand_over_passes_place_role_and_titles(group: None) -> None:
 
 def test_hand_over_to_a_current_member_moves_them(group: None) -> None:
     day = D(2024, 1, 1)
-    zhou = next(l for l in service.roster_as_of(day).lines if l.name == "周建国")
+    zhou = next(ln for ln in service.roster_as_of(day).lines if ln.name == "周建国")
     service.hand_over(zhou.membership_id, "郑平", day)
     lines = service.roster_as_of(day).lines
-    zheng = [l for l in lines if l.name == "郑平"]
+    zheng = [ln for ln in lines if ln.name == "郑平"]
     assert len(zheng) == 1 and zheng[0].role == GroupRole.LEADER
-    assert "周建国" not in [l.name for l in lines]
+    assert "周建国" not in [ln.name for ln in lines]
 
 
 def test_hand_over_is_refused_outside_the_membership(group: None) -> None:

@@ -97,7 +97,10 @@ def test_upgrade_backs_up_first_then_runs_each_step_in_order(
     monkeypatch.setattr(
         migrations,
         "MIGRATIONS",
-        {CURRENT_VERSION + 1: step(CURRENT_VERSION + 1), CURRENT_VERSION + 2: step(CURRENT_VERSION + 2)},
+        {
+            CURRENT_VERSION + 1: step(CURRENT_VERSION + 1),
+            CURRENT_VERSION + 2: step(CURRENT_VERSION + 2),
+        },
     )
     db = open_database(str(db_file))
     assert steps == [CURRENT_VERSION + 1, CURRENT_VERSION + 2]

@@ -67,6 +67,25 @@ def test_run_refuses_a_bad_database_calmly(gui, monkeypatch, tmp_path: Path) -> 
     assert shown and str(bad) in shown[0]
 
 
+def test_run_opens_the_database_and_shows_the_main_window(gui, monkeypatch, tmp_path) -> None:
+    from ui.main_window import MainWindow
+
+    monkeypatch.setattr(sys, "excepthook", sys.excepthook)
+    shown: list[str] = []
+
+    def fake_exec(app) -> int:
+        for widget in QApplication.topLevelWidgets():
+            if isinstance(widget, MainWindow) and widget.isVisible():
+                shown.append(widget.windowTitle())
+        return 0
+
+    monkeypatch.setattr(QApplication, "exec", fake_exec)
+    assert application.run(str(tmp_path / "new.sqlite3")) == 0
+    assert len(shown) == 1 and shown[0]
+    assert sys.excepthook is errors._hook
+    assert (tmp_path / "new.sqlite3").is_file()
+
+
 # ---------------------------------------------------------------------------- operations
 
 

@@ -22,6 +22,7 @@ from ui.dialogs.problems_dialog import ImportProblemsDialog
 from ui.models.import_plan_model import COL_DETAILS, COL_KIND, COL_NAME, OBJECT_ROLE
 from ui.pages.roster import RosterPage
 from ui.printing.preview import PrintPreviewDialog, new_a4_printer
+from ui.state import last_folder
 
 TODAY = dt.date(2025, 6, 30)
 START = dt.date(2024, 1, 1)
@@ -183,6 +184,7 @@ def test_a_bad_file_lists_its_problems_and_writes_nothing(
     page.files.import_roster()
     wait(qtbot)
     assert len(seen) == 1 and isinstance(seen[0], ImportProblemsDialog)
+    assert last_folder("import") == str(tmp_path)  # the next file dialog opens there
     problems = seen[0]
     assert problems.table.rowCount() == 2
     rows = [problems.table.item(r, 0).text() for r in range(2)]

@@ -290,6 +290,21 @@ def test_end_membership_keeps_the_history(page: RosterPage, monkeypatch, qtbot) 
     assert "闫旻" in names_in_db(TODAY - dt.timedelta(days=1))
 
 
+def test_enter_and_double_click_edit_the_selected_member(
+    page: RosterPage, monkeypatch, qtbot
+) -> None:
+    seen = answer_with(monkeypatch, lambda dialog: dialog.reject())
+    select(page, "王丽")
+    page.activateWindow()
+    page.table.setFocus()
+    qtbot.keyClick(page.table, Qt.Key.Key_Return)
+    assert len(seen) == 1 and isinstance(seen[0], MemberDialog)
+    assert seen[0].name_edit.text() == "王丽"
+    index = page.table.currentIndex()
+    page.table.doubleClicked.emit(index)
+    assert len(seen) == 2
+
+
 def test_delete_key_asks_before_ending(page: RosterPage, monkeypatch, qtbot) -> None:
     seen = answer_with(monkeypatch, lambda dialog: dialog.reject())
     select(page, "闫旻")

@@ -18,7 +18,7 @@ from app.demo.organisation import TOWNSHIP_NAME, build_organisation
 from app.demo.world import DemoWorld
 from app.i18n import _
 from app.storage.db import database_proxy
-from app.storage.models import GroupMembership, LeadingGroup, Person, Unit
+from app.storage.models import GroupMembership, Person, Unit
 
 __all__ = ["STEPS", "DemoError", "DemoWorld", "create_demo"]
 
@@ -41,7 +41,8 @@ def create_demo(scale: int = 1, *, today: dt.date | None = None) -> str:
     if scale < 1:
         raise DemoError(_("The scale must be at least 1."))
     today = today or dt.date.today()
-    if any(model.select().exists() for model in (Unit, Person, LeadingGroup, GroupMembership)):
+    # An empty leading group (made on first look at the roster page) is no data to keep.
+    if any(model.select().exists() for model in (Unit, Person, GroupMembership)):
         raise DemoError(_("The database already has data; choose a new database file with --db."))
     rng = random.Random(SEED)
     world = DemoWorld(

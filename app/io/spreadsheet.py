@@ -242,9 +242,14 @@ def _missing_columns(
         wanted = list(columns)
     problems = []
     for spec in wanted:
-        if spec.synonyms:
+        # Spelling variants of one header ("姓名", "姓 名") are one name to the clerk.
+        shown = {header_key(spec.name): spec.name}
+        for synonym in spec.synonyms:
+            shown.setdefault(header_key(synonym), synonym)
+        synonyms = list(shown.values())[1:]
+        if synonyms:
             reason = _("not found (it may also be headed: {synonyms})").format(
-                synonyms="、".join(spec.synonyms)
+                synonyms="、".join(synonyms)
             )
         else:
             reason = _("not found")

@@ -48,7 +48,6 @@ def is_cjk(char: str) -> bool:
         or 0x3400 <= code <= 0x4DBF
         or 0x20000 <= code <= 0x3134F
         or 0xF900 <= code <= 0xFAFF
-        or 0x2F800 <= code <= 0x2FA1F
         or char in "々〇"
     )
 
@@ -65,6 +64,10 @@ def normalize_cell(text: str) -> str:
     """
     if not text:
         return ""
+    # Most cells are already clean; isprintable() is False for every space but " " and for
+    # all control and invisible characters, so this skips the regular expressions safely.
+    if text.isprintable() and text[0] != " " and text[-1] != " " and "  " not in text:
+        return text
     text = _LINE_BREAK.sub("\n", _strip_noise(text))
     lines = (_HORIZONTAL_SPACE.sub(" ", line).strip() for line in text.split("\n"))
     return "\n".join(line for line in lines if line)

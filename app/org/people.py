@@ -138,12 +138,13 @@ def transfer_posts(
     come first among the successor's titles.  Returns the titles passed.
     """
     passing = [
-        post
-        for post in current_posts(predecessor, day)
-        if titles is None or post.title in titles
+        post for post in current_posts(predecessor, day) if titles is None or post.title in titles
     ]
-    own = [post for post in current_posts(successor, day) if post.title not in
-           {p.title for p in passing}]
+    own = [
+        post
+        for post in current_posts(successor, day)
+        if post.title not in {p.title for p in passing}
+    ]
     for order, post in enumerate(passing):
         Post.create(
             person=successor,

@@ -14,16 +14,19 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
 
+from peewee import Field, fn
+
 from app.i18n import N_, _
 from app.io.errors import InterchangeError, Problem
 from app.io.spreadsheet import ColumnSpec, read_table, write_table
 from app.io.text import normalize_name, split_titles
+from app.org.kinds import PostKind
 from app.org.people import ONE_DAY, UnitMatcher
 from app.roster import service
 from app.roster.roles import OFFICE_SYNONYMS, ROLE_SYNONYMS, GroupRole, OfficeRole
 from app.roster.snapshot import RosterLine, RosterSnapshot
 from app.storage.db import database_proxy
-from app.storage.models import GroupMembership, Person
+from app.storage.models import BaseModel, GroupMembership, Person, Post
 
 COL_ORDER = "序号"
 COL_NAME = "姓名"
@@ -142,7 +145,7 @@ class ImportPlan:
 
 
 def parse_role(text: str) -> tuple[GroupRole | None, OfficeRole | None, str | None]:
-    """A role cell ("副组长", "成员、办公室主任", "成员（兼办公室主任）") → role, office, bad token."""
+    """A role cell ("副组长", "成员、办公室主任") → its role, office role, and any bad token."""
     role: GroupRole | None = None
     office: OfficeRole | None = None
     for token in _ROLE_SEPARATORS.split(text.strip().rstrip("：:")):
@@ -184,9 +187,7 @@ def read_roster_file(path: str | Path) -> tuple[str | None, list[RosterRow]]:
                 Problem(
                     sheet_row.number,
                     COL_NAME,
-                    _("{name} already appears in row {first}").format(
-                        name=name, first=seen[name]
-                    ),
+                    _("{name} already appears in row {first}").format(name=name, first=seen[name]),
                 )
             )
             continue
@@ -342,29 +343,89 @@ def apply_plan(plan: ImportPlan) -> None:
             service.update_member(
                 change.membership_id, change.row.as_input(), day, units=units, checked=True
             )
-        _add_newcomers([c.row for c in plan.changes if c.kind == ChangeKind.ADD and c.row], day,
-                       units)
-        _follow_file_order(plan.rows, day)
+        positions = {row.name: index for index, row in enumerate(plan.rows, start=1)}
+        newcomers = [c.row for c in plan.changes if c.kind == ChangeKind.ADD and c.row]
+        _add_newcomers(newcomers, day, units, positions)
+        _follow_file_order(positions, day)
 
 
-def _add_newcomers(rows: Sequence[RosterRow], day: dt.date, units: UnitMatcher) -> None:
+def _add_newcomers(
+    rows: Sequence[RosterRow], day: dt.date, units: UnitMatcher, positions: dict[str, int]
+) -> None:
+    """Add the file's newcomers; thousands of rows take a handful of statements, not thousands."""
     if not rows:
         return
-    # Thousands of rows: look people up once rather than per row.
-    names = [row.name for row in rows]
     people: dict[str, Person] = {}
+    names = [row.name for row in rows]
     for start in range(0, len(names), 500):
         chunk = names[start : start + 500]
         for person in Person.select().where(Person.name.in_(chunk)).order_by(Person.id.desc()):
             people[person.name] = person
+    # People the database already knows keep their history of titles: the careful path.
     for row in rows:
-        person = people.get(row.name)
-        service.add_member(row.as_input(), day, sort_order=0, units=units,
-                           person=person, checked=True)
+        if row.name in people:
+            service.add_member(
+                row.as_input(),
+                day,
+                sort_order=positions[row.name],
+                units=units,
+                person=people[row.name],
+                checked=True,
+            )
+    strangers = [row for row in rows if row.name not in people]
+    if not strangers:
+        return
+    # Field lists with tuples: peewee builds far less per value than with dicts.
+    last_id = Person.select(fn.MAX(Person.id)).scalar() or 0
+    _insert(Person, (Person.name, Person.phone), [(r.name, r.phone) for r in strangers])
+    new_ids = {
+        person.name: person.id
+        for person in Person.select(Person.id, Person.name).where(Person.id > last_id)
+    }
+    other = PostKind.OTHER.value
+    _insert(
+        Post,
+        (Post.person, Post.title, Post.unit, Post.kind, Post.sort_order, Post.start_date),
+        [
+            (new_ids[row.name], title, units.unit_id(title), other, order, day)
+            for row in strangers
+            for order, title in enumerate(row.titles)
+        ],
+    )
+    group_id = service.get_group().id
+    _insert(
+        GroupMembership,
+        (
+            GroupMembership.group,
+            GroupMembership.person,
+            GroupMembership.role,
+            GroupMembership.office_role,
+            GroupMembership.sort_order,
+            GroupMembership.start_date,
+        ),
+        [
+            (
+                group_id,
+                new_ids[row.name],
+                row.role.value,
+                row.office_role.value if row.office_role else None,
+                positions[row.name],
+                day,
+            )
+            for row in strangers
+        ],
+    )
 
 
-def _follow_file_order(rows: Sequence[RosterRow], day: dt.date) -> None:
-    position = {row.name: index for index, row in enumerate(rows, start=1)}
+def _insert(
+    model: type[BaseModel], fields: Sequence[Field], rows: list[tuple[object, ...]]
+) -> None:
+    # Batches keep each statement under the database's limit on bound parameters.
+    for start in range(0, len(rows), 400):
+        model.insert_many(rows[start : start + 400], fields=list(fields)).execute()
+
+
+def _follow_file_order(position: dict[str, int], day: dt.date) -> None:
     group = service.get_group()
     memberships = (
         GroupMembership.select(GroupMembership, Person)
