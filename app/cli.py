@@ -18,8 +18,10 @@ from pathlib import Path
 
 from app import __version__
 from app.config import Settings, data_dir, resolve_database
+from app.demo import DemoError
 from app.i18n import _, language_from_environment, set_language
 from app.io.errors import InterchangeError
+from app.prints.errors import FontError
 from app.roster.service import RosterError
 from app.storage.errors import StorageError
 
@@ -306,7 +308,7 @@ def _guarded(run: Callable[[], int]) -> int:
     """Sort failures by whose fault they are: the user's input, the disk, or a bug."""
     try:
         return run()
-    except (CliError, InterchangeError, RosterError, StorageError) as error:
+    except (CliError, DemoError, InterchangeError, RosterError, StorageError, FontError) as error:
         print(str(error), file=sys.stderr)
         return EXIT_BAD_INPUT
     except OSError as error:

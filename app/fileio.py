@@ -26,6 +26,8 @@ def atomic_path(target: str | os.PathLike[str]) -> Iterator[Path]:
     fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
     os.close(fd)
     tmp = Path(tmp_name)
+    # mkstemp makes the file private (0600); a document should get the usual permissions.
+    os.chmod(tmp, 0o666 & ~_UMASK)
     try:
         yield tmp
         with open(tmp, "rb+") as fp:
@@ -51,6 +53,16 @@ def write_bytes_atomic(target: str | os.PathLike[str], data: bytes) -> None:
 
 def write_text_atomic(target: str | os.PathLike[str], text: str, encoding: str = "utf-8") -> None:
     write_bytes_atomic(target, text.encode(encoding))
+
+
+def _read_umask() -> int:
+    # Read once at start-up: os.umask can only be read by setting it, which is not thread-safe.
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+_UMASK = _read_umask()
 
 
 def _fsync_directory(folder: Path) -> None:

@@ -180,6 +180,19 @@ def test_next_years_file_changes_ends_and_adds_keeping_history(
     assert [ln.name for ln in service.roster_as_of(later).lines][2:4] == ["郑平", "王丽"]
 
 
+def test_a_file_in_another_order_reorders_from_its_day_only(tmp_path: Path, township: None) -> None:
+    import_roster(workbook(tmp_path / "r.xlsx", MEMBERS), DAY)
+    swapped = [list(r) for r in MEMBERS]
+    swapped[0], swapped[1] = swapped[1], swapped[0]
+    later = dt.date(2026, 1, 1)
+    plan = plan_import(workbook(tmp_path / "r2.xlsx", swapped, merge_roles=False), later)
+    assert plan.reorder and not plan.changes
+    apply_plan(plan)
+    assert [ln.name for ln in service.roster_as_of(later).lines][:2] == ["吴海", "周建国"]
+    assert [ln.name for ln in service.roster_as_of(DAY).lines][:2] == ["周建国", "吴海"]
+    assert plan_import(workbook(tmp_path / "r3.xlsx", swapped, merge_roles=False), later).is_empty
+
+
 @pytest.mark.parametrize(
     ("rows", "row_number", "fragment"),
     [

@@ -194,3 +194,25 @@ def test_group_needs_a_name(group: None) -> None:
         service.update_group("  ", "镇应急管理办公室")
     service.update_group("青禾镇安全生产委员会", "镇应急管理办公室")
     assert service.roster_as_of(D(2024, 1, 1)).office_location == "镇应急管理办公室"
+
+
+def test_reordering_keeps_the_order_of_earlier_days(group: None) -> None:
+    first_day = D(2023, 6, 1)
+    later = D(2024, 6, 1)
+    wu = next(ln for ln in service.roster_as_of(later).lines if ln.name == "吴海")
+    assert service.move_member(wu.membership_id, -1, later)
+    assert names(later)[:2] == ["吴海", "周建国"]
+    assert names(later - dt.timedelta(days=1))[:2] == ["周建国", "吴海"]
+    assert names(first_day)[:2] == ["周建国", "吴海"]
+    # Moving back on a still later day leaves the year in between as it was.
+    assert service.move_member(wu.membership_id, +1, D(2025, 1, 1))
+    assert names(D(2025, 1, 1))[:2] == ["周建国", "吴海"]
+    assert names(later)[:2] == ["吴海", "周建国"]
+
+
+def test_successor_takes_the_place_in_force_that_day(group: None) -> None:
+    day = D(2024, 6, 1)
+    wu = next(ln for ln in service.roster_as_of(day).lines if ln.name == "吴海")
+    service.move_member(wu.membership_id, -1, day)
+    service.hand_over(wu.membership_id, "孙立", D(2024, 9, 1))
+    assert names(D(2024, 9, 1))[:2] == ["孙立", "周建国"]

@@ -26,7 +26,7 @@ _showing = False
 def user_message(error: BaseException) -> str | None:
     """The message to show for an error the user can act on; None for a bug."""
     from app.io.errors import InterchangeError
-    from app.prints.fonts import FontError
+    from app.prints.errors import FontError
     from app.roster.service import RosterError
     from app.storage.errors import StorageError
 

@@ -39,6 +39,7 @@ from reportlab.pdfbase.ttfonts import TTFont
 from app.config import Settings
 from app.i18n import _
 from app.paths import resource_path
+from app.prints.errors import FontError
 
 Role = Literal["body", "title", "heading1", "heading2"]
 ROLES: tuple[Role, ...] = ("body", "title", "heading1", "heading2")
@@ -65,14 +66,6 @@ _BUNDLED_FOR_ROLE = {
     "heading2": BUNDLED_KAI,
     "song": BUNDLED_SONG,
 }
-
-
-class FontError(Exception):
-    """A font file that cannot be used for PDF output; the message is translated for the user."""
-
-    def __init__(self, path: str | os.PathLike[str], message: str):
-        self.path = Path(path)
-        super().__init__(message)
 
 
 @dataclass(frozen=True)

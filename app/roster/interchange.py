@@ -426,24 +426,11 @@ def _insert(
 
 
 def _follow_file_order(position: dict[str, int], day: dt.date) -> None:
-    group = service.get_group()
-    memberships = (
-        GroupMembership.select(GroupMembership, Person)
-        .join(Person)
-        .where(
-            (GroupMembership.group == group)
-            & (GroupMembership.start_date <= day)
-            & (GroupMembership.end_date.is_null() | (GroupMembership.end_date >= day))
-        )
-    )
-    changed = []
-    for membership in memberships:
-        wanted = position.get(membership.person.name)
-        if wanted is not None and membership.sort_order != wanted:
-            membership.sort_order = wanted
-            changed.append(membership)
-    if changed:
-        GroupMembership.bulk_update(changed, fields=[GroupMembership.sort_order], batch_size=500)
+    """Members take the file's order from ``day`` on; earlier rosters keep theirs."""
+    for line in service.roster_as_of(day).lines:
+        wanted = position.get(line.name)
+        if wanted is not None and line.sort_order != wanted:
+            service.set_place(GroupMembership.get_by_id(line.membership_id), wanted, day)
 
 
 def import_roster(path: str | Path, effective: dt.date) -> ImportPlan:

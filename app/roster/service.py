@@ -27,7 +27,14 @@ from app.org.people import (
 from app.roster.roles import GroupRole, OfficeRole
 from app.roster.snapshot import RosterLine, RosterSnapshot
 from app.storage.db import database_proxy
-from app.storage.models import GroupMembership, LeadingGroup, Person, Unit, active_on
+from app.storage.models import (
+    GroupMembership,
+    LeadingGroup,
+    MembershipOrder,
+    Person,
+    Unit,
+    active_on,
+)
 
 MAX_NAME = 60
 MAX_TITLE = 120
@@ -103,13 +110,45 @@ def update_group(name: str, office_location: str) -> None:
 
 
 def _ordered_memberships(group: LeadingGroup, day: dt.date) -> list[GroupMembership]:
+    """Members on ``day`` in print order; each carries its place that day as ``sort_order``."""
     rows = list(
         GroupMembership.select(GroupMembership, Person)
         .join(Person)
         .where((GroupMembership.group == group) & active_on(GroupMembership, day))
     )
+    places = places_on([m.id for m in rows], day)
+    for membership in rows:
+        membership.sort_order = places.get(membership.id, membership.sort_order)
     rows.sort(key=lambda m: (GroupRole(m.role).rank, m.sort_order, m.id))
     return rows
+
+
+def places_on(membership_ids: Sequence[int], day: dt.date) -> dict[int, int]:
+    """The reordered places in force on ``day`` (memberships never reordered are absent)."""
+    places: dict[int, int] = {}
+    for start in range(0, len(membership_ids), 500):
+        chunk = membership_ids[start : start + 500]
+        query = (
+            MembershipOrder.select(MembershipOrder.membership, MembershipOrder.sort_order)
+            .where(MembershipOrder.membership.in_(chunk) & (MembershipOrder.start_date <= day))
+            .order_by(MembershipOrder.start_date)
+        )
+        for order in query:
+            places[order.membership_id] = order.sort_order
+    return places
+
+
+def set_place(membership: GroupMembership, place: int, day: dt.date) -> None:
+    """Put a member at ``place`` in the order from ``day`` on, keeping earlier days' order."""
+    if day <= membership.start_date:
+        GroupMembership.update(sort_order=place).where(
+            GroupMembership.id == membership.id
+        ).execute()
+        return
+    MembershipOrder.delete().where(
+        (MembershipOrder.membership == membership.id) & (MembershipOrder.start_date == day)
+    ).execute()
+    MembershipOrder.create(membership=membership.id, start_date=day, sort_order=place)
 
 
 def roster_as_of(day: dt.date) -> RosterSnapshot:
@@ -294,7 +333,7 @@ def update_member(
             person=person,
             role=data.role.value,
             office_role=office,
-            sort_order=membership.sort_order,
+            sort_order=_place_on(membership, effective),
             start_date=effective,
             end_date=membership.end_date,
             predecessor=membership.predecessor,
@@ -302,6 +341,10 @@ def update_member(
         membership.end_date = effective - ONE_DAY
         membership.save()
         return int(successor.id)
+
+
+def _place_on(membership: GroupMembership, day: dt.date) -> int:
+    return places_on([membership.id], day).get(membership.id, membership.sort_order)
 
 
 def _check_active(membership: GroupMembership, day: dt.date) -> None:
@@ -332,7 +375,7 @@ def end_membership(membership_id: int, last_day: dt.date) -> None:
 
 
 def move_member(membership_id: int, offset: int, day: dt.date) -> bool:
-    """Move a member up (−1) or down (+1) among those of the same role on ``day``."""
+    """Move a member up (−1) or down (+1) among those of the same role, from ``day`` on."""
     with database_proxy.atomic():
         membership = GroupMembership.get_by_id(membership_id)
         block = [
@@ -348,8 +391,7 @@ def move_member(membership_id: int, offset: int, day: dt.date) -> bool:
         block.insert(index + offset, block.pop(index))
         for slot, member in zip(slots, block, strict=True):
             if member.sort_order != slot:
-                member.sort_order = slot
-                member.save()
+                set_place(member, slot, day)
         return True
 
 
@@ -403,7 +445,7 @@ def hand_over(
             person=successor,
             role=membership.role,
             office_role=membership.office_role,
-            sort_order=membership.sort_order,
+            sort_order=_place_on(membership, from_date),
             start_date=from_date,
             predecessor=membership,
         )

@@ -89,6 +89,21 @@ class GroupMembership(BaseModel):
         indexes = ((("group", "start_date", "end_date"), False),)
 
 
+class MembershipOrder(BaseModel):
+    """A member's place in the township's order from a day on (reordering keeps its history).
+
+    A membership starts at its own ``sort_order``; each later reorder adds a row here, so the
+    roster of an earlier day still prints in the order it had then.
+    """
+
+    membership = pw.ForeignKeyField(GroupMembership, backref="orders", on_delete="CASCADE")
+    start_date = pw.DateField()
+    sort_order = pw.IntegerField()
+
+    class Meta:
+        indexes = ((("membership", "start_date"), True),)
+
+
 # Every model, in an order that respects foreign keys (for create_tables and tests).
 ALL_MODELS: list[type[BaseModel]] = [
     SchemaVersion,
@@ -97,6 +112,7 @@ ALL_MODELS: list[type[BaseModel]] = [
     Post,
     LeadingGroup,
     GroupMembership,
+    MembershipOrder,
 ]
 
 
