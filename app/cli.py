@@ -18,8 +18,7 @@ from pathlib import Path
 
 from app import __version__
 from app.config import Settings, data_dir, resolve_database
-from app.demo import DemoError
-from app.i18n import _, language_from_environment, set_language
+from app.i18n import _, language_from_environment, ngettext, set_language
 from app.io.errors import InterchangeError
 from app.prints.errors import FontError
 from app.roster.service import RosterError
@@ -118,11 +117,15 @@ def _today(args: argparse.Namespace) -> dt.date:
 
 
 def _demo(args: argparse.Namespace) -> int:
-    from app.demo import create_demo
+    # Imported here: the demo's name lists are not needed by any other command.
+    from app.demo import DemoError, create_demo
 
     if args.scale < 1 or args.scale > 100:
         raise CliError(_("--scale must be between 1 and 100"))
-    summary = create_demo(scale=args.scale, today=args.today or dt.date.today())
+    try:
+        summary = create_demo(scale=args.scale, today=args.today or dt.date.today())
+    except DemoError as error:
+        raise CliError(str(error)) from error
     print(summary)
     return EXIT_OK
 
@@ -146,7 +149,11 @@ def _roster_export(args: argparse.Namespace) -> int:
 
     _check_suffix(args.file, (".xlsx", ".csv"))
     count = export_roster(args.file, _today(args))
-    print(_("{count} members written to {file}").format(count=count, file=args.file))
+    print(
+        ngettext(
+            "{count} member written to {file}", "{count} members written to {file}", count
+        ).format(count=count, file=args.file)
+    )
     return EXIT_OK
 
 
@@ -308,7 +315,7 @@ def _guarded(run: Callable[[], int]) -> int:
     """Sort failures by whose fault they are: the user's input, the disk, or a bug."""
     try:
         return run()
-    except (CliError, DemoError, InterchangeError, RosterError, StorageError, FontError) as error:
+    except (CliError, InterchangeError, RosterError, StorageError, FontError) as error:
         print(str(error), file=sys.stderr)
         return EXIT_BAD_INPUT
     except OSError as error:

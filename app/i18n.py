@@ -8,16 +8,22 @@ a compiled .mo is used when present, otherwise the .po is compiled in memory at 
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import gettext
+import hashlib
 import io
 import os
+from functools import cache
+from pathlib import Path
 
 from babel import Locale
 from babel.dates import format_date as _babel_format_date
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
+from platformdirs import user_cache_dir
 
+from app.fileio import write_bytes_atomic
 from app.paths import i18n_path
 
 DEFAULT_LANGUAGE = "zh_CN"
@@ -33,6 +39,7 @@ def N_(message: str) -> str:
     return message
 
 
+@cache
 def _load_catalog(language: str) -> gettext.NullTranslations:
     folder = i18n_path(language, "LC_MESSAGES")
     po_file = folder / f"{DOMAIN}.po"
@@ -40,16 +47,32 @@ def _load_catalog(language: str) -> gettext.NullTranslations:
     if mo_file.is_file() and (
         not po_file.is_file() or mo_file.stat().st_mtime >= po_file.stat().st_mtime
     ):
-        with mo_file.open("rb") as fp:
-            return gettext.GNUTranslations(fp)
+        return gettext.GNUTranslations(io.BytesIO(mo_file.read_bytes()))
     if po_file.is_file():
-        with po_file.open("rb") as fp:
-            catalog = read_po(fp, locale=language)
-        buffer = io.BytesIO()
-        write_mo(buffer, catalog)
-        buffer.seek(0)
-        return gettext.GNUTranslations(buffer)
+        return gettext.GNUTranslations(io.BytesIO(_compiled_po(po_file, language)))
     return gettext.NullTranslations()
+
+
+def _compiled_po(po_file: Path, language: str) -> bytes:
+    """The .po compiled to .mo bytes; kept in the user's cache folder between runs.
+
+    Installed builds ship compiled .mo files; a source checkout has only the .po, and
+    parsing it costs tens of milliseconds at every start without this cache.
+    """
+    stat = po_file.stat()
+    key = hashlib.sha256(f"{po_file}|{stat.st_size}|{stat.st_mtime_ns}".encode()).hexdigest()
+    cached = Path(user_cache_dir("SafeDuty", appauthor=False)) / f"{language}-{key[:16]}.mo"
+    with contextlib.suppress(OSError):
+        return cached.read_bytes()
+    with po_file.open("rb") as fp:
+        catalog = read_po(fp, locale=language)
+    buffer = io.BytesIO()
+    write_mo(buffer, catalog)
+    data = buffer.getvalue()
+    # A read-only or full cache folder only costs the next start a few milliseconds.
+    with contextlib.suppress(OSError):
+        write_bytes_atomic(cached, data)
+    return data
 
 
 def set_language(language: str | None) -> str:

@@ -74,7 +74,7 @@ def test_pages_still_to_come_say_so_plainly(window: MainWindow) -> None:
         assert isinstance(page, PlaceholderPage)
         texts = [label.text() for label in page.findChildren(QLabel) if label.text()]
         assert page.title_label.text() == window.navigation.item(PAGE_KEYS.index(key)).text()
-        assert len(page.purpose_label.text()) > 40
+        assert len(page.purpose_label.text()) >= 12  # a sentence, in Chinese or English
         assert page.note_label.text()
         assert len(texts) >= 3
 

@@ -117,7 +117,7 @@ def test_import_shows_the_plan_first_and_applies_it(page, qtbot, monkeypatch, tm
         }
         shown.append(rows)
         assert dialog.apply_button.isEnabled()
-        assert TODAY.isoformat() in dialog.facts_label.text()
+        assert "2025年6月30日" in dialog.facts_label.text()
         assert dialog.summary_label.text() == dialog.plan.summary()
         dialog.accept()
         return dialog.result()

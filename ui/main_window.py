@@ -6,6 +6,8 @@ No global instance: whoever needs the window gets it passed; pages get what they
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QByteArray, QSize, Qt
 from PySide6.QtGui import QCloseEvent, QFont
@@ -23,12 +25,14 @@ from PySide6.QtWidgets import (
 from app.i18n import _
 from app.roster.service import get_group
 from app.storage.db import database_path
-from ui.pages.areas import COMING_LATER, PAGE_KEYS, areas
-from ui.pages.home import HomePage
+from ui.pages.areas import PAGE_KEYS, areas
 from ui.pages.placeholder import PlaceholderPage
-from ui.pages.roster import RosterPage
-from ui.pages.settings import SettingsPage
 from ui.state import ui_settings
+
+if TYPE_CHECKING:
+    from ui.pages.home import HomePage
+    from ui.pages.roster import RosterPage
+    from ui.pages.settings import SettingsPage
 
 DEFAULT_SIZE = QSize(1280, 800)
 NAV_STYLE = """
@@ -59,15 +63,9 @@ class MainWindow(QMainWindow):
         self.setMinimumSize(900, 600)
         texts = areas()
 
-        self.home_page = HomePage(self, today=today)
-        self.roster_page = RosterPage(self, today=today)
-        self.settings_page = SettingsPage(self)
-        self.pages: dict[str, QWidget] = {
-            "home": self.home_page,
-            "roster": self.roster_page,
-            **{key: PlaceholderPage(texts[key], self) for key in COMING_LATER},
-            "settings": self.settings_page,
-        }
+        self._today = today
+        # Pages are built when first shown: start-up pays only for the page it opens on.
+        self.pages = _LazyPages(self._build_page)
 
         self.navigation = QListWidget(self)
         self.navigation.setObjectName("navigation")
@@ -81,7 +79,7 @@ class MainWindow(QMainWindow):
             item.setData(KEY_ROLE, key)
             item.setToolTip(texts[key].purpose)
             self.navigation.addItem(item)
-            self.stack.addWidget(self.pages[key])
+            self.stack.addWidget(QWidget(self.stack))  # stands in until the page is built
         self.navigation.currentRowChanged.connect(self._row_changed)
 
         self.brand_label = QLabel(app_title(), self)
@@ -126,10 +124,6 @@ class MainWindow(QMainWindow):
             self.database_label.setText(_("Database: {path}").format(path=path))
         self.statusBar().addPermanentWidget(self.database_label)
 
-        self.home_page.navigate.connect(self.show_page)
-        self.roster_page.roster_changed.connect(self._roster_changed)
-        self.roster_page.status_message.connect(self.show_message)
-
         self.update_title()
         self.resize(DEFAULT_SIZE)
         start = "home"
@@ -139,8 +133,49 @@ class MainWindow(QMainWindow):
 
     # ------------------------------------------------------------------ pages
 
+    def _build_page(self, key: str) -> QWidget:
+        page: QWidget
+        if key == "home":
+            from ui.pages.home import HomePage
+
+            home = HomePage(self, today=self._today)
+            home.navigate.connect(self.show_page)
+            page = home
+        elif key == "roster":
+            from ui.pages.roster import RosterPage
+
+            roster = RosterPage(self, today=self._today)
+            roster.roster_changed.connect(self._roster_changed)
+            roster.status_message.connect(self.show_message)
+            page = roster
+        elif key == "settings":
+            # Imported here: the settings page loads reportlab to show the print fonts.
+            from ui.pages.settings import SettingsPage
+
+            page = SettingsPage(self)
+        else:
+            page = PlaceholderPage(areas()[key], self)
+        index = PAGE_KEYS.index(key)
+        stand_in = self.stack.widget(index)
+        self.stack.insertWidget(index, page)
+        self.stack.removeWidget(stand_in)
+        stand_in.deleteLater()
+        return page
+
+    @property
+    def home_page(self) -> HomePage:
+        return self.pages["home"]  # type: ignore[return-value]
+
+    @property
+    def roster_page(self) -> RosterPage:
+        return self.pages["roster"]  # type: ignore[return-value]
+
+    @property
+    def settings_page(self) -> SettingsPage:
+        return self.pages["settings"]  # type: ignore[return-value]
+
     def show_page(self, key: str) -> None:
-        if key not in self.pages:
+        if key not in PAGE_KEYS:
             raise KeyError(key)
         row = PAGE_KEYS.index(key)
         if self.navigation.currentRow() != row:
@@ -156,12 +191,13 @@ class MainWindow(QMainWindow):
             return
         key = PAGE_KEYS[row]
         page = self.pages[key]
-        if key == "home":
+        if key == "home" and not self.pages.fresh(key):
             self.home_page.refresh()
         self.stack.setCurrentWidget(page)
 
     def _roster_changed(self) -> None:
-        self.home_page.refresh()
+        if self.pages.built("home"):
+            self.home_page.refresh()
         self.update_title()
 
     def update_title(self) -> None:
@@ -186,7 +222,7 @@ class MainWindow(QMainWindow):
         if isinstance(splitter, QByteArray) and not splitter.isEmpty():
             self.splitter.restoreState(splitter)
         page = settings.value("main/page", "home", type=str)
-        return page if page in self.pages else "home"
+        return page if page in PAGE_KEYS else "home"
 
     def save_state(self) -> None:
         settings = ui_settings()
@@ -199,3 +235,33 @@ class MainWindow(QMainWindow):
         if self._remember:
             self.save_state()
         super().closeEvent(event)
+
+
+class _LazyPages:
+    """The window's pages by key, each built by ``build`` the first time it is asked for."""
+
+    def __init__(self, build: Callable[[str], QWidget]):
+        self._build = build
+        self._pages: dict[str, QWidget] = {}
+        self._fresh: set[str] = set()
+
+    def __getitem__(self, key: str) -> QWidget:
+        if key not in PAGE_KEYS:
+            raise KeyError(key)
+        if key not in self._pages:
+            self._pages[key] = self._build(key)
+            self._fresh.add(key)
+        return self._pages[key]
+
+    def __contains__(self, key: object) -> bool:
+        return key in PAGE_KEYS
+
+    def built(self, key: str) -> bool:
+        return key in self._pages
+
+    def fresh(self, key: str) -> bool:
+        """True once, right after the page was built (it has just loaded its data)."""
+        if key in self._fresh:
+            self._fresh.discard(key)
+            return True
+        return False

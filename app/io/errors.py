@@ -66,5 +66,5 @@ class InterchangeError(Exception):
         summary = separator.join(lines[:SUMMARY_LIMIT])
         hidden = len(lines) - SUMMARY_LIMIT
         if hidden > 0:
-            summary += " " + _("(and {count} more)").format(count=hidden)
+            summary = _("{problems} (and {count} more)").format(problems=summary, count=hidden)
         return summary

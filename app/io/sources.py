@@ -133,6 +133,10 @@ class WorksheetGrid:
 def open_grids(path: Path, *, max_bytes: int = MAX_FILE_BYTES) -> list[Grid]:
     """The file's sheets as grids, the one the clerk last looked at first."""
     suffix = path.suffix.lower()
+    if not suffix:
+        raise InterchangeError.single(
+            _("The file name has no extension; save the sheet as .xlsx or .csv.")
+        )
     if suffix not in READABLE_SUFFIXES:
         raise InterchangeError.single(
             _("Files of type “{suffix}” cannot be read; save the sheet as .xlsx or .csv.").format(

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from peewee import Field, fn
 
-from app.i18n import N_, _
+from app.i18n import N_, _, format_date, pgettext
 from app.io.errors import InterchangeError, Problem
 from app.io.spreadsheet import ColumnSpec, read_table, write_table
 from app.io.text import normalize_name, split_titles
@@ -128,13 +128,13 @@ class ImportPlan:
         """The plan as text lines (CLI --dry-run)."""
         out = [
             _("Effective from {date}: {summary}").format(
-                date=self.effective.isoformat(), summary=self.summary()
+                date=format_date(self.effective), summary=self.summary()
             )
         ]
         if self.group_name is not None:
             out.append(_("Group name: {name}").format(name=self.group_name))
         for change in self.changes:
-            detail = "；".join(change.details)
+            detail = pgettext("list of changes", "; ").join(change.details)
             out.append(f"{change.kind.label}\t{change.name}\t{detail}")
         if self.reorder:
             out.append(_("The order of members follows the file."))
@@ -303,7 +303,7 @@ def plan_import(path: str | Path, effective: dt.date) -> ImportPlan:
                 PlannedChange(
                     ChangeKind.LEAVE,
                     line.name,
-                    (_("last day {date}").format(date=(effective - ONE_DAY).isoformat()),),
+                    (_("last day {date}").format(date=format_date(effective - ONE_DAY)),),
                     None,
                     line.membership_id,
                 )

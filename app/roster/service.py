@@ -11,7 +11,7 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from app.i18n import _
+from app.i18n import _, format_date
 from app.io.text import normalize_name, split_titles
 from app.org.kinds import UnitKind
 from app.org.people import (
@@ -223,7 +223,7 @@ def validate_member(
         for other in others:
             if other.person.name == data.name and other.person_id != editing_person:
                 errors["name"] = _("{name} is already in the group on {date}.").format(
-                    name=data.name, date=day.isoformat()
+                    name=data.name, date=format_date(day)
                 )
                 break
     if data.office_role == OfficeRole.DIRECTOR:
@@ -352,7 +352,7 @@ def _check_active(membership: GroupMembership, day: dt.date) -> None:
         raise RosterError(
             {
                 "date": _("{name} is not in the group on {date}.").format(
-                    name=membership.person.name, date=day.isoformat()
+                    name=membership.person.name, date=format_date(day)
                 )
             }
         )
@@ -366,7 +366,7 @@ def end_membership(membership_id: int, last_day: dt.date) -> None:
             raise RosterError(
                 {
                     "date": _("The last day cannot be before the member joined ({date}).").format(
-                        date=membership.start_date.isoformat()
+                        date=format_date(membership.start_date)
                     )
                 }
             )
@@ -423,7 +423,7 @@ def hand_over(
                     "date": _(
                         "The hand-over date must fall after {name} joined ({start}) "
                         "while still in the group."
-                    ).format(name=membership.person.name, start=membership.start_date.isoformat())
+                    ).format(name=membership.person.name, start=format_date(membership.start_date))
                 }
             )
         predecessor = membership.person

@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
 
 from app.i18n import _
 from ui.models.import_plan_model import COL_DETAILS, COL_KIND, COL_NAME, ImportPlanModel
-from ui.widgets.forms import hint_label
+from ui.widgets.forms import hint_label, long_date
 from ui.widgets.tables import wrap_rows
 
 if TYPE_CHECKING:
@@ -46,7 +46,7 @@ class ImportPreviewDialog(QDialog):
             _("File: {file}").format(file=str(plan.source)),
             _(
                 "The changes take effect on {date}; rosters of earlier days stay as they were."
-            ).format(date=plan.effective.isoformat()),
+            ).format(date=long_date(plan.effective)),
         ]
         if plan.group_name is not None:
             facts.append(_("The group will be named “{name}”.").format(name=plan.group_name))

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QBrush, QColor
 
-from app.i18n import _
+from app.i18n import _, pgettext
 
 if TYPE_CHECKING:
     # Typing only: the spreadsheet machinery loads when the first import starts.
@@ -65,7 +65,7 @@ class ImportPlanModel(QAbstractTableModel):
             if column == COL_NAME:
                 return change.name
             if column == COL_DETAILS:
-                return _("; ").join(change.details)
+                return pgettext("list of changes", "; ").join(change.details)
         if role == Qt.ItemDataRole.ForegroundRole and column == COL_KIND:
             return QBrush(KIND_COLOURS[str(change.kind)])
         if role == OBJECT_ROLE:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from PySide6.QtCore import QLocale, Qt, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QGridLayout,
     QHBoxLayout,
@@ -16,13 +16,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.i18n import _, ngettext
+from app.i18n import _, ngettext, pgettext
 from app.roster.roles import GroupRole, OfficeRole
 from app.roster.service import roster_as_of
 from app.storage.models import GroupMembership
 from ui.pages.areas import COMING_LATER, areas
 from ui.widgets.cards import WARNING_STYLE, Card, heading, muted
-from ui.widgets.forms import to_qdate
+from ui.widgets.forms import long_date
 
 ONE_DAY = dt.timedelta(days=1)
 
@@ -70,12 +70,6 @@ def roster_summary(day: dt.date) -> RosterSummary:
         director=directors[0].name if directors else None,
         last_change=last_roster_change(day),
     )
-
-
-def long_date(day: dt.date) -> str:
-    locale = QLocale()
-    pattern = "yyyy年M月d日" if locale.language() == QLocale.Language.Chinese else "MMMM d, yyyy"
-    return locale.toString(to_qdate(day), pattern)
 
 
 class HomePage(QWidget):
@@ -169,7 +163,7 @@ class HomePage(QWidget):
         self.leaders_label.setText(
             ngettext(
                 "Group leader: {names}", "Group leaders: {names}", len(summary.leaders)
-            ).format(names=_(", ").join(summary.leaders))
+            ).format(names=pgettext("list of names", ", ").join(summary.leaders))
             if summary.leaders
             else _("No group leader on the roster yet.")
         )

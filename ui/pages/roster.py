@@ -39,7 +39,7 @@ from ui.models.roster_model import (
     RosterTableModel,
 )
 from ui.pages.roster_files import RosterFiles
-from ui.widgets.forms import date_edit, hint_label, to_date, to_qdate
+from ui.widgets.forms import date_edit, hint_label, long_date, to_date, to_qdate
 
 NOTICE_STYLE = (
     "QLabel { background: #fff4d6; color: #5c4400; border: 1px solid #e8cf8a;"
@@ -255,6 +255,9 @@ class RosterPage(QWidget):
         header = self.table.horizontalHeader()
         header.setHighlightSections(False)
         header.setMinimumSectionSize(48)
+        # Measuring every row on each reset or filter costs more than 150 ms on large groups;
+        # the visible rows and a sample are enough to size these short columns.
+        header.setResizeContentsPrecision(60)
         for column in (COL_POSITION, COL_NAME, COL_ROLE, COL_PHONE, COL_START):
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(COL_TITLES, QHeaderView.ResizeMode.Stretch)
@@ -366,7 +369,7 @@ class RosterPage(QWidget):
         self._update_count()
         self.body.setCurrentWidget(self.table if snapshot.lines else self.empty_page)
         self.empty_label.setText(
-            _("Nobody is in the group on {date}.").format(date=self.as_of.isoformat())
+            _("Nobody is in the group on {date}.").format(date=long_date(self.as_of))
         )
         self.select_membership(select)
         self.update_actions()
@@ -386,7 +389,7 @@ class RosterPage(QWidget):
                 "You are looking at the roster of {date}, a future day. Changes you make "
                 "here count from that day."
             )
-        self.past_notice.setText(text.format(date=day.isoformat()))
+        self.past_notice.setText(text.format(date=long_date(day)))
         self.past_notice.show()
 
     def _update_count(self) -> None:
@@ -398,7 +401,7 @@ class RosterPage(QWidget):
             ).format(shown=shown, count=total)
         else:
             text = ngettext("{count} member on {date}", "{count} members on {date}", total).format(
-                count=total, date=self.as_of.isoformat()
+                count=total, date=long_date(self.as_of)
             )
         self.count_label.setText(text)
 
@@ -477,7 +480,7 @@ class RosterPage(QWidget):
             self._changed(
                 None,
                 _("{name} leaves the group after {date}.").format(
-                    name=line.name, date=dialog.last_day.isoformat()
+                    name=line.name, date=long_date(dialog.last_day)
                 ),
             )
 
@@ -494,7 +497,7 @@ class RosterPage(QWidget):
                 _("{successor} takes over from {name} on {date}.").format(
                     successor=dialog.successor_edit.text().strip(),
                     name=line.name,
-                    date=dialog.from_date.isoformat(),
+                    date=long_date(dialog.from_date),
                 ),
             )
 

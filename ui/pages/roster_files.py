@@ -14,7 +14,7 @@ from PySide6.QtCore import QObject
 from PySide6.QtWidgets import QFileDialog
 
 from app.config import Settings
-from app.i18n import _
+from app.i18n import _, ngettext
 from app.io.errors import InterchangeError
 from app.roster.service import roster_as_of
 from app.roster.snapshot import RosterSnapshot
@@ -174,7 +174,9 @@ class RosterFiles(QObject):
     def _exported(self, path: Path, count: int) -> None:
         self.last_export = path
         self._page.status_message.emit(
-            _("{count} members written to {file}").format(count=count, file=path)
+            ngettext(
+                "{count} member written to {file}", "{count} members written to {file}", count
+            ).format(count=count, file=path)
         )
 
     # ------------------------------------------------------------------ print

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping
 
-from PySide6.QtCore import QDate, Qt
+from PySide6.QtCore import QDate, QLocale, Qt
 from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QDateEdit,
@@ -136,3 +136,10 @@ class FieldErrors:
         if self._general.text():
             found["_general"] = self._general.text()
         return found
+
+
+def long_date(day: dt.date) -> str:
+    """A date as people write it in the interface language: 2026年11月23日 / November 23, 2026."""
+    locale = QLocale()
+    pattern = "yyyy年M月d日" if locale.language() == QLocale.Language.Chinese else "MMMM d, yyyy"
+    return locale.toString(to_qdate(day), pattern)
