@@ -118,7 +118,7 @@ class ImportPlan:
     def summary(self) -> str:
         if self.is_empty:
             return _("The file matches the roster: nothing to change.")
-        return _("{joins} join, {changes} change, {leaves} leave.").format(
+        return _("Joining: {joins}; changing: {changes}; leaving: {leaves}.").format(
             joins=self.count(ChangeKind.ADD),
             changes=self.count(ChangeKind.CHANGE),
             leaves=self.count(ChangeKind.LEAVE),
