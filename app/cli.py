@@ -17,6 +17,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from app import __version__
+from app.areas import AREAS
 from app.config import Settings, data_dir, resolve_database
 from app.i18n import _, language_from_environment, ngettext, set_language
 from app.io.errors import InterchangeError
@@ -29,16 +30,7 @@ EXIT_BAD_INPUT = 1
 EXIT_USAGE = 2
 EXIT_BUG = 3
 
-PAGES = (
-    "home",
-    "roster",
-    "responsibility",
-    "meetings",
-    "letters",
-    "hazards",
-    "reports",
-    "settings",
-)
+PAGES = AREAS
 
 
 class CliError(Exception):

@@ -4,23 +4,20 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QBrush, QColor
 
 from app.i18n import _, pgettext
+from ui.models.base import OBJECT_ROLE, ListTableModel, ModelIndex
 
 if TYPE_CHECKING:
     # Typing only: the spreadsheet machinery loads when the first import starts.
-    from app.roster.interchange import ImportPlan, PlannedChange
-
-ModelIndex = QModelIndex | QPersistentModelIndex
+    from app.roster.interchange import ImportPlan
 
 COL_KIND = 0
 COL_NAME = 1
 COL_DETAILS = 2
 COLUMN_COUNT = 3
-
-OBJECT_ROLE = Qt.ItemDataRole.UserRole + 2
 
 # By ChangeKind value.  Readable on white; the word itself says the kind for the colour-blind.
 KIND_COLOURS = {
@@ -30,34 +27,19 @@ KIND_COLOURS = {
 }
 
 
-class ImportPlanModel(QAbstractTableModel):
+class ImportPlanModel(ListTableModel["PlannedChange"]):
     def __init__(self, plan: ImportPlan | None = None, parent: Any = None):
-        super().__init__(parent)
-        self._changes: list[PlannedChange] = list(plan.changes) if plan else []
-        self._headers = [_("Change"), _("Name"), _("Details")]
+        super().__init__([_("Change"), _("Name"), _("Details")], parent)
+        if plan is not None:
+            self.set_plan(plan)
 
     def set_plan(self, plan: ImportPlan) -> None:
-        self.beginResetModel()
-        self._changes = list(plan.changes)
-        self.endResetModel()
-
-    def rowCount(self, parent: ModelIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._changes)
-
-    def columnCount(self, parent: ModelIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else COLUMN_COUNT
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return self._headers[section]
-        return None
+        self.set_rows(plan.changes)
 
     def data(self, index: ModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self._changes):
+        change = self.row_object(index)
+        if change is None:
             return None
-        change = self._changes[index.row()]
         column = index.column()
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
             if column == COL_KIND:

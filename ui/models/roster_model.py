@@ -9,20 +9,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import (
-    QAbstractTableModel,
-    QCollator,
-    QLocale,
-    QModelIndex,
-    QPersistentModelIndex,
-    QSortFilterProxyModel,
-    Qt,
-)
+from PySide6.QtCore import QCollator, QLocale, QModelIndex, QSortFilterProxyModel, Qt
 
 from app.i18n import _
 from app.roster.snapshot import RosterLine, RosterSnapshot
-
-ModelIndex = QModelIndex | QPersistentModelIndex
+from ui.models.base import OBJECT_ROLE, SORT_ROLE, ListTableModel, ModelIndex
 
 COL_POSITION = 0
 COL_NAME = 1
@@ -31,9 +22,6 @@ COL_TITLES = 3
 COL_PHONE = 4
 COL_START = 5
 COLUMN_COUNT = 6
-
-SORT_ROLE = Qt.ItemDataRole.UserRole + 1
-OBJECT_ROLE = Qt.ItemDataRole.UserRole + 2
 
 DATE_FORMAT = "%Y-%m-%d"
 
@@ -62,55 +50,38 @@ def normalize_search(text: str) -> str:
     return "".join(text.split()).casefold()
 
 
-class RosterTableModel(QAbstractTableModel):
+class RosterTableModel(ListTableModel[RosterLine]):
     """Members of the leading group on one day."""
 
     def __init__(self, parent: Any = None):
-        super().__init__(parent)
+        super().__init__(_headers(), parent)
         self._snapshot: RosterSnapshot | None = None
-        self._lines: tuple[RosterLine, ...] = ()
-        self._headers = _headers()
 
     # ------------------------------------------------------------------ content
 
     def set_snapshot(self, snapshot: RosterSnapshot) -> None:
-        self.beginResetModel()
         self._snapshot = snapshot
-        self._lines = snapshot.lines
-        self.endResetModel()
+        self.set_rows(snapshot.lines)
 
     @property
     def snapshot(self) -> RosterSnapshot | None:
         return self._snapshot
 
     def line(self, row: int) -> RosterLine:
-        return self._lines[row]
+        return self._rows[row]
 
     def row_of(self, membership_id: int) -> int | None:
-        for row, line in enumerate(self._lines):
+        for row, line in enumerate(self._rows):
             if line.membership_id == membership_id:
                 return row
         return None
 
     # ------------------------------------------------------------------ Qt interface
 
-    def rowCount(self, parent: ModelIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._lines)
-
-    def columnCount(self, parent: ModelIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else COLUMN_COUNT
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return self._headers[section]
-        return None
-
     def data(self, index: ModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self._lines):
+        line = self.row_object(index)
+        if line is None:
             return None
-        line = self._lines[index.row()]
         column = index.column()
         if role == Qt.ItemDataRole.DisplayRole:
             return self._display(line, index.row(), column)

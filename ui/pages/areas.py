@@ -4,18 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from app.areas import AREAS
 from app.i18n import _
 
-PAGE_KEYS = (
-    "home",
-    "roster",
-    "responsibility",
-    "meetings",
-    "letters",
-    "hazards",
-    "reports",
-    "settings",
-)
+PAGE_KEYS = AREAS
 # Areas that later versions fill; until then their page says so plainly.
 COMING_LATER = ("responsibility", "meetings", "letters", "hazards", "reports")
 
