@@ -11,6 +11,7 @@ import argparse
 import csv
 import datetime as dt
 import json
+import os
 import sys
 import traceback
 from collections.abc import Callable, Sequence
@@ -161,6 +162,7 @@ def _roster_print(args: argparse.Namespace) -> int:
 
 def _roster_list(args: argparse.Namespace) -> int:
     from app.roster.interchange import role_text
+    from app.roster.roles import display_role
     from app.roster.service import roster_as_of
 
     snapshot = roster_as_of(_today(args))
@@ -171,6 +173,7 @@ def _roster_list(args: argparse.Namespace) -> int:
             "role": line.role.value,
             "office_role": line.office_role.value if line.office_role else None,
             "role_text": role_text(line.role, line.office_role),
+            "role_label": display_role(line.role, line.office_role),
             "titles": list(line.titles),
             "phone": line.phone,
             "start_date": line.start_date.isoformat(),
@@ -203,7 +206,7 @@ def _roster_list(args: argparse.Namespace) -> int:
     else:
         print(f"{snapshot.group_name}（{snapshot.as_of.isoformat()}）")
         for r in records:
-            print(f"{r['position']:>3}  {r['role_text']}\t{r['name']}\t{'、'.join(r['titles'])}")
+            print(f"{r['position']:>3}  {r['role_label']}\t{r['name']}\t{'、'.join(r['titles'])}")
     return EXIT_OK
 
 
@@ -307,6 +310,10 @@ def _guarded(run: Callable[[], int]) -> int:
     """Sort failures by whose fault they are: the user's input, the disk, or a bug."""
     try:
         return run()
+    except BrokenPipeError:
+        # The output went to a pager or `head` that stopped reading: not an error.
+        sys.stdout = open(os.devnull, "w")  # noqa: SIM115 - keeps Python's exit flush quiet
+        return EXIT_OK
     except (CliError, InterchangeError, RosterError, StorageError, FontError) as error:
         print(str(error), file=sys.stderr)
         return EXIT_BAD_INPUT

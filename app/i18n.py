@@ -16,15 +16,17 @@ import io
 import os
 from functools import cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from babel import Locale
-from babel.dates import format_date as _babel_format_date
-from babel.messages.mofile import write_mo
-from babel.messages.pofile import read_po
 from platformdirs import user_cache_dir
 
 from app.fileio import write_bytes_atomic
 from app.paths import i18n_path
+
+if TYPE_CHECKING:
+    from babel import Locale
+
+# babel is imported where it is used: start-up of the GUI needs none of it.
 
 DEFAULT_LANGUAGE = "zh_CN"
 LANGUAGES = ("zh_CN", "en")
@@ -64,6 +66,9 @@ def _compiled_po(po_file: Path, language: str) -> bytes:
     cached = Path(user_cache_dir("SafeDuty", appauthor=False)) / f"{language}-{key[:16]}.mo"
     with contextlib.suppress(OSError):
         return cached.read_bytes()
+    from babel.messages.mofile import write_mo
+    from babel.messages.pofile import read_po
+
     with po_file.open("rb") as fp:
         catalog = read_po(fp, locale=language)
     buffer = io.BytesIO()
@@ -101,17 +106,23 @@ def ngettext(singular: str, plural: str, n: int) -> str:
 
 
 def babel_locale() -> Locale:
+    from babel import Locale
+
     return Locale.parse(_language)
 
 
 def format_date(value: dt.date) -> str:
     """A date as people write it: 2026年11月23日 in Chinese, November 23, 2026 in English."""
-    return _babel_format_date(value, format="long", locale=babel_locale())
+    from babel.dates import format_date as babel_format_date
+
+    return babel_format_date(value, format="long", locale=babel_locale())
 
 
 def format_date_chinese(value: dt.date) -> str:
     """The 成文日期 form of official documents, whatever the interface language."""
-    return _babel_format_date(value, format="long", locale="zh_CN")
+    from babel.dates import format_date as babel_format_date
+
+    return babel_format_date(value, format="long", locale="zh_CN")
 
 
 def language_from_environment(configured: str | None) -> str:

@@ -264,3 +264,20 @@ def test_database_location_is_shown(settings_page: SettingsPage, fresh_database:
     assert settings_page.database_edit.text() == str(fresh_database)
     assert settings_page.database_edit.isReadOnly()
     assert settings_page.open_folder_button.isEnabled()
+
+
+def test_cycles_are_collected_on_the_gui_thread_only(gui) -> None:
+    import gc
+
+    from ui.collector import GuiThreadCollector
+
+    # Automatic collection would run in whichever thread allocates, workers included.
+    assert not gc.isenabled()
+    collectors = gui.findChildren(GuiThreadCollector)
+    assert len(collectors) == 1
+    gc.collect()
+    keep = [[] for _ in range(gc.get_threshold()[0] + 10)]  # containers count as allocations
+    assert gc.get_count()[0] > gc.get_threshold()[0]
+    collectors[0].collect_if_due()
+    assert gc.get_count()[0] < gc.get_threshold()[0]
+    assert len(keep) > 0

@@ -17,6 +17,7 @@ from app import __version__
 from app.config import APP_NAME, Settings
 from app.i18n import _, current_language, language_from_environment, set_language
 from app.paths import resource_path
+from ui.collector import GuiThreadCollector
 
 ORGANISATION = "SafeDuty"
 BUNDLED_CJK_FONT = "DroidSansFallbackFull.ttf"
@@ -40,6 +41,8 @@ def create_app(argv: Sequence[str] | None = None) -> QApplication:
     language = set_language(language_from_environment(Settings.load().language))
     _apply_language(app, language)
     ensure_cjk_font(app)
+    # Kept by its parent, the application, for the life of the process.
+    GuiThreadCollector(app)
     app.setProperty(_CONFIGURED, True)
     return app
 

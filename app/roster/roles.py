@@ -45,6 +45,13 @@ class OfficeRole(StrEnum):
         return _OFFICE_CHINESE[self]
 
 
+def display_role(role: GroupRole, office_role: OfficeRole | None) -> str:
+    """The role as the interface shows it: "成员（办公室主任）" / "Member (Office director)"."""
+    if office_role is None:
+        return role.label
+    return _("{role} ({office})").format(role=role.label, office=office_role.label)
+
+
 _ROLE_ORDER = [GroupRole.LEADER, GroupRole.EXECUTIVE_DEPUTY, GroupRole.DEPUTY, GroupRole.MEMBER]
 
 _ROLE_LABELS = {

@@ -12,6 +12,7 @@ from typing import Any
 from PySide6.QtCore import QCollator, QLocale, QModelIndex, QSortFilterProxyModel, Qt
 
 from app.i18n import _
+from app.roster.roles import display_role
 from app.roster.snapshot import RosterLine, RosterSnapshot
 from ui.models.base import OBJECT_ROLE, SORT_ROLE, ListTableModel, ModelIndex
 
@@ -32,9 +33,7 @@ def _headers() -> list[str]:
 
 def role_label(line: RosterLine) -> str:
     """The group role as shown in the table: "成员（办公室主任）"."""
-    if line.office_role is None:
-        return line.role.label
-    return _("{role} ({office})").format(role=line.role.label, office=line.office_role.label)
+    return display_role(line.role, line.office_role)
 
 
 def search_text(line: RosterLine) -> str:
