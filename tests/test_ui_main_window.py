@@ -13,10 +13,11 @@ from app.config import config_dir
 from app.roster import service
 from app.roster.roles import GroupRole, OfficeRole
 from app.roster.service import MemberInput
+from app.roster.summary import roster_summary
 from app.storage.models import Unit
 from ui.main_window import MainWindow
 from ui.pages.areas import COMING_LATER, PAGE_KEYS
-from ui.pages.home import HomePage, roster_summary
+from ui.pages.home import HomePage
 from ui.pages.placeholder import PlaceholderPage
 from ui.screenshot import render_pages
 from ui.state import STATE_FILE

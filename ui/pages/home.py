@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
@@ -17,59 +16,10 @@ from PySide6.QtWidgets import (
 )
 
 from app.i18n import _, ngettext, pgettext
-from app.roster.roles import GroupRole, OfficeRole
-from app.roster.service import roster_as_of
-from app.storage.models import GroupMembership
+from app.roster.summary import RosterSummary, roster_summary
 from ui.pages.areas import COMING_LATER, areas
 from ui.widgets.cards import WARNING_STYLE, Card, heading, muted
 from ui.widgets.forms import long_date
-
-ONE_DAY = dt.timedelta(days=1)
-
-
-@dataclass(frozen=True)
-class RosterSummary:
-    day: dt.date
-    group_name: str
-    members: int
-    leaders: tuple[str, ...]
-    director: str | None
-    last_change: dt.date | None
-
-
-def last_roster_change(day: dt.date) -> dt.date | None:
-    """The latest day on or before ``day`` when someone joined, changed or left."""
-    joined = (
-        GroupMembership.select(GroupMembership.start_date)
-        .where(GroupMembership.start_date <= day)
-        .order_by(GroupMembership.start_date.desc())
-        .first()
-    )
-    left = (
-        GroupMembership.select(GroupMembership.end_date)
-        .where(GroupMembership.end_date < day)
-        .order_by(GroupMembership.end_date.desc())
-        .first()
-    )
-    candidates = []
-    if joined is not None:
-        candidates.append(joined.start_date)
-    if left is not None:
-        candidates.append(left.end_date + ONE_DAY)  # the first day without them
-    return max(candidates) if candidates else None
-
-
-def roster_summary(day: dt.date) -> RosterSummary:
-    snapshot = roster_as_of(day)
-    directors = snapshot.office_holders(OfficeRole.DIRECTOR)
-    return RosterSummary(
-        day=day,
-        group_name=snapshot.group_name,
-        members=len(snapshot.lines),
-        leaders=tuple(line.name for line in snapshot.lines if line.role == GroupRole.LEADER),
-        director=directors[0].name if directors else None,
-        last_change=last_roster_change(day),
-    )
 
 
 class HomePage(QWidget):
