@@ -70,6 +70,11 @@ def build_parser() -> argparse.ArgumentParser:
     r_import.add_argument("file", type=Path)
     r_import.add_argument("--dry-run", action="store_true", help=_("show changes, write nothing"))
     r_import.add_argument("--as-of", type=_date, default=None, help=_("effective date"))
+    r_import.add_argument(
+        "--keep-absent",
+        action="store_true",
+        help=_("keep members who are not in the file (the file lists only some)"),
+    )
     r_import.set_defaults(handler=_roster_import)
     r_export = verbs.add_parser("export", help=_("export the roster to .xlsx or .csv"))
     r_export.add_argument("file", type=Path)
@@ -127,6 +132,8 @@ def _roster_import(args: argparse.Namespace) -> int:
     from app.roster.interchange import apply_plan, plan_import
 
     plan = plan_import(args.file, _today(args))
+    if args.keep_absent:
+        plan = plan.keeping_absent()
     for line in plan.lines():
         print(line)
     if args.dry_run:

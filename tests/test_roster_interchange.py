@@ -305,3 +305,34 @@ def test_cli_export_refuses_unknown_suffix(
     assert main(["--db", db, "roster", "export", str(tmp_path / "x.doc")]) != 0
     assert ".xlsx" in capsys.readouterr().err
     assert not (tmp_path / "x.doc").exists()
+
+
+def test_a_partial_file_can_keep_the_members_it_does_not_list(
+    tmp_path: Path, township: None, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import_roster(workbook(tmp_path / "r.xlsx", MEMBERS), DAY)
+    later = dt.date(2026, 1, 1)
+    newcomers = workbook(tmp_path / "new.xlsx", [[1, "赵新", "成员", "派出所所长", ""]])
+    plan = plan_import(newcomers, later)
+    assert plan.has_leavers and plan.count(ChangeKind.LEAVE) == 8
+    kept = plan.keeping_absent()
+    assert not kept.has_leavers
+    assert [(c.kind, c.name) for c in kept.changes] == [(ChangeKind.ADD, "赵新")]
+    db = str(database_path())
+    assert (
+        main(
+            [
+                "--db",
+                db,
+                "roster",
+                "import",
+                "--keep-absent",
+                "--as-of",
+                "2026-01-01",
+                str(newcomers),
+            ]
+        )
+        == 0
+    )
+    names = [ln.name for ln in service.roster_as_of(later).lines]
+    assert len(names) == 9 and "赵新" in names and "周建国" in names

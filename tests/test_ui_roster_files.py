@@ -301,3 +301,31 @@ def test_preview_without_a_pdf_renderer_says_so(gui, qtbot, monkeypatch) -> None
     assert "pypdfium2" in preview.problem
     assert not preview.print_button.isEnabled()
     assert preview.save_button.isEnabled()
+
+
+def test_preview_can_keep_members_a_partial_file_leaves_out(gui, qtbot, tmp_path) -> None:
+    import datetime as dt
+
+    import openpyxl
+
+    from app.roster import service
+    from app.roster.interchange import ChangeKind, plan_import
+    from app.roster.roles import GroupRole
+    from app.roster.service import MemberInput
+    from ui.dialogs.import_preview import ImportPreviewDialog
+
+    day = dt.date(2025, 1, 1)
+    service.add_member(MemberInput(name="周建国", role=GroupRole.LEADER), day)
+    book = openpyxl.Workbook()
+    book.active.append(["姓名", "小组职务"])
+    book.active.append(["赵新", "成员"])
+    book.save(tmp_path / "new.xlsx")
+    dialog = ImportPreviewDialog(None, plan_import(tmp_path / "new.xlsx", dt.date(2025, 6, 1)))
+    qtbot.addWidget(dialog)
+    assert not dialog.keep_absent_box.isHidden()
+    assert dialog.model.rowCount() == 2
+    dialog.keep_absent_box.setChecked(True)
+    assert dialog.model.rowCount() == 1
+    assert [c.kind for c in dialog.plan.changes] == [ChangeKind.ADD]
+    dialog.keep_absent_box.setChecked(False)
+    assert dialog.plan.count(ChangeKind.LEAVE) == 1

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from pathlib import Path
 
@@ -111,6 +111,17 @@ class ImportPlan:
     @property
     def is_empty(self) -> bool:
         return not self.changes and not self.reorder and self.group_name is None
+
+    @property
+    def has_leavers(self) -> bool:
+        return any(change.kind == ChangeKind.LEAVE for change in self.changes)
+
+    def keeping_absent(self) -> ImportPlan:
+        """The same plan, except that members missing from the file stay in the group.
+
+        For a file that lists only some members (newcomers, a department's people).
+        """
+        return replace(self, changes=[c for c in self.changes if c.kind != ChangeKind.LEAVE])
 
     def count(self, kind: ChangeKind) -> int:
         return sum(1 for change in self.changes if change.kind == kind)

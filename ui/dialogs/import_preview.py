@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QCheckBox,
     QDialog,
     QDialogButtonBox,
     QHeaderView,
@@ -78,10 +79,19 @@ class ImportPreviewDialog(QDialog):
         self.buttons.accepted.connect(self.accept)
         self.buttons.rejected.connect(self.reject)
 
+        # A file may list only some members; then nobody should leave because of it.
+        self._full_plan = plan
+        self.keep_absent_box = QCheckBox(
+            _("Keep the members who are not in the file (the file lists only some)"), self
+        )
+        self.keep_absent_box.setVisible(plan.has_leavers)
+        self.keep_absent_box.toggled.connect(self._keep_absent_toggled)
+
         layout = QVBoxLayout(self)
         layout.addWidget(summary)
         layout.addWidget(self.facts_label)
         layout.addWidget(self.table, 1)
+        layout.addWidget(self.keep_absent_box)
         if plan.is_empty:
             layout.addStretch(1)
         else:
@@ -95,3 +105,10 @@ class ImportPreviewDialog(QDialog):
                 )
             )
         layout.addWidget(self.buttons)
+
+    def _keep_absent_toggled(self, keep: bool) -> None:
+        self.plan = self._full_plan.keeping_absent() if keep else self._full_plan
+        self.model.set_plan(self.plan)
+        self.summary_label.setText(self.plan.summary())
+        self.table.setVisible(bool(self.plan.changes))
+        self.apply_button.setEnabled(not self.plan.is_empty)

@@ -115,6 +115,7 @@ class RosterFiles(QObject):
         if dialogs.run_dialog(dialog) != ImportPreviewDialog.DialogCode.Accepted:
             self._page.status_message.emit(_("Import cancelled: nothing was written."))
             return
+        plan = dialog.plan  # without the leavers if the clerk chose to keep them
         if plan.is_empty:
             return
         from app.roster.interchange import apply_plan
