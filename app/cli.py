@@ -19,12 +19,9 @@ from pathlib import Path
 
 from app import __version__
 from app.areas import AREAS
-from app.config import Settings, data_dir, resolve_database
+from app.config import Settings, resolve_database
+from app.errors import user_message, write_crash_log
 from app.i18n import _, language_from_environment, ngettext, set_language
-from app.io.errors import InterchangeError
-from app.prints.errors import FontError
-from app.roster.service import RosterError
-from app.storage.errors import StorageError
 
 EXIT_OK = 0
 EXIT_BAD_INPUT = 1
@@ -321,32 +318,22 @@ def _guarded(run: Callable[[], int]) -> int:
         # The output went to a pager or `head` that stopped reading: not an error.
         sys.stdout = open(os.devnull, "w")  # noqa: SIM115 - keeps Python's exit flush quiet
         return EXIT_OK
-    except (CliError, InterchangeError, RosterError, StorageError, FontError) as error:
+    except CliError as error:
         print(str(error), file=sys.stderr)
         return EXIT_BAD_INPUT
-    except OSError as error:
+    except Exception as error:
+        message = user_message(error)
+        if message is not None:
+            print(message, file=sys.stderr)
+            return EXIT_BAD_INPUT
+        log = write_crash_log(traceback.format_exc())
         print(
-            _("Cannot use the file {file}: {reason}").format(
-                file=error.filename or "", reason=error.strerror or error
+            _("An internal error occurred; nothing was saved. Details: {log}").format(
+                log=log if log is not None else traceback.format_exception_only(error)[-1].strip()
             ),
             file=sys.stderr,
         )
-        return EXIT_BAD_INPUT
-    except Exception:
-        log = _write_crash_log(traceback.format_exc())
-        print(
-            _("An internal error occurred; nothing was saved. Details: {log}").format(log=log),
-            file=sys.stderr,
-        )
         return EXIT_BUG
-
-
-def _write_crash_log(text: str) -> Path:
-    folder = data_dir() / "logs"
-    folder.mkdir(parents=True, exist_ok=True)
-    path = folder / f"crash-{dt.datetime.now():%Y%m%d-%H%M%S}.log"
-    path.write_text(text, encoding="utf-8")
-    return path
 
 
 if __name__ == "__main__":

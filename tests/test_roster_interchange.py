@@ -336,3 +336,42 @@ def test_a_partial_file_can_keep_the_members_it_does_not_list(
     )
     names = [ln.name for ln in service.roster_as_of(later).lines]
     assert len(names) == 9 and "赵新" in names and "周建国" in names
+
+
+def test_columns_the_file_lacks_keep_what_the_roster_says(tmp_path: Path, township: None) -> None:
+    import_roster(workbook(tmp_path / "r.xlsx", MEMBERS), DAY)
+    before = db_snapshot()
+    book = openpyxl.Workbook()
+    book.active.append(["姓名", "小组职务"])
+    for row in MEMBERS:
+        book.active.append([row[1], row[2]])
+    book.save(tmp_path / "names-roles.xlsx")
+    assert plan_import(tmp_path / "names-roles.xlsx", dt.date(2026, 1, 1)).is_empty
+    book = openpyxl.Workbook()
+    book.active.append(["姓名"])
+    for row in MEMBERS:
+        book.active.append([row[1]])
+    book.save(tmp_path / "names.xlsx")
+    plan = plan_import(tmp_path / "names.xlsx", dt.date(2026, 1, 1))
+    assert plan.is_empty, plan.lines()
+    assert db_snapshot() == before
+
+
+def test_a_partial_file_leaves_everyone_else_in_place(tmp_path: Path, township: None) -> None:
+    import_roster(workbook(tmp_path / "r.xlsx", MEMBERS), DAY)
+    later = dt.date(2026, 1, 1)
+    before = [ln.name for ln in service.roster_as_of(later).lines]
+    rows = [[1, "赵新", "副组长", "副镇长", ""], [2, "孙立", "成员", "派出所所长", ""]]
+    plan = plan_import(workbook(tmp_path / "p.xlsx", rows, merge_roles=False), later)
+    apply_plan(plan.keeping_absent())
+    after = [ln.name for ln in service.roster_as_of(later).lines]
+    # The newcomer ends its role block; nobody else moved.
+    assert [n for n in after if n != "赵新"] == before
+    assert after.index("赵新") == before.index("林涛") + 1
+
+
+def test_overlong_names_and_titles_are_refused_by_row(tmp_path: Path, township: None) -> None:
+    rows = [[1, "名" * 61, "成员", "", ""], [2, "张三", "成员", "长" * 121, ""]]
+    with pytest.raises(InterchangeError) as caught:
+        plan_import(workbook(tmp_path / "long.xlsx", rows, merge_roles=False), DAY)
+    assert [p.row for p in caught.value.problems] == [3, 4]

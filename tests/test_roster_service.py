@@ -216,3 +216,76 @@ def test_successor_takes_the_place_in_force_that_day(group: None) -> None:
     service.move_member(wu.membership_id, -1, day)
     service.hand_over(wu.membership_id, "孙立", D(2024, 9, 1))
     assert names(D(2024, 9, 1))[:2] == ["孙立", "周建国"]
+
+
+# ---------------------------------------------------------------------------- history corners
+
+
+def titles_of(name: str, day: dt.date) -> list[str]:
+    from app.org.people import titles_by_person
+
+    person = Person.get(Person.name == name)
+    return titles_by_person([person.id], day)[person.id]
+
+
+def line_of(name: str, day: dt.date):
+    return next(ln for ln in service.roster_as_of(day).lines if ln.name == name)
+
+
+def test_a_back_dated_title_change_stops_at_the_next_recorded_one(group: None) -> None:
+    mid = line_of("王丽", D(2023, 6, 1)).membership_id
+    mid = service.update_member(mid, member("王丽", GroupRole.DEPUTY, ["宣传委员"]), D(2025, 6, 1))
+    # A correction of an earlier period, entered afterwards.
+    service.update_member(
+        line_of("王丽", D(2025, 3, 1)).membership_id,
+        member("王丽", GroupRole.DEPUTY, ["统战委员"]),
+        D(2025, 3, 1),
+    )
+    assert titles_of("王丽", D(2024, 1, 1)) == ["组织委员"]
+    assert titles_of("王丽", D(2025, 3, 1)) == ["统战委员"]
+    assert titles_of("王丽", D(2025, 7, 1)) == ["宣传委员"]
+
+
+def test_reordering_titles_keeps_the_earlier_order(group: None) -> None:
+    mid = line_of("吴海", D(2023, 6, 1)).membership_id
+    service.update_member(
+        mid, member("吴海", GroupRole.LEADER, ["镇长", "镇党委副书记"]), D(2025, 6, 1)
+    )
+    assert titles_of("吴海", D(2025, 3, 1)) == ["镇党委副书记", "镇长"]
+    assert titles_of("吴海", D(2025, 6, 1)) == ["镇长", "镇党委副书记"]
+
+
+def test_a_back_dated_hand_over_keeps_the_last_day_already_set(group: None) -> None:
+    wang = line_of("王丽", D(2023, 6, 1))
+    service.end_membership(wang.membership_id, D(2025, 12, 31))
+    service.hand_over(wang.membership_id, "新人", D(2025, 3, 1))
+    assert "新人" in [ln.name for ln in service.roster_as_of(D(2025, 12, 31)).lines]
+    assert "新人" not in [ln.name for ln in service.roster_as_of(D(2026, 1, 1)).lines]
+
+
+def test_a_hand_over_keeps_the_order_set_after_its_day(group: None) -> None:
+    lin = service.add_member(member("林涛", GroupRole.DEPUTY), D(2023, 1, 1))
+    service.move_member(lin, -1, D(2025, 7, 1))  # from July 林涛 comes before 王丽
+    assert [ln.name for ln in service.roster_as_of(D(2025, 7, 1)).lines][3:5] == ["林涛", "王丽"]
+    service.hand_over(lin, "新人", D(2025, 3, 1))
+    assert [ln.name for ln in service.roster_as_of(D(2025, 3, 1)).lines][3:5] == ["王丽", "新人"]
+    assert [ln.name for ln in service.roster_as_of(D(2025, 7, 1)).lines][3:5] == ["新人", "王丽"]
+
+
+def test_nobody_holds_two_places_at_once(group: None) -> None:
+    service.add_member(member("未来", GroupRole.MEMBER), D(2026, 3, 1))
+    errors = service.validate_member(member("未来", GroupRole.DEPUTY), D(2025, 1, 1))
+    assert "未来" in errors["name"]
+    # Handing a place to someone due to join later moves them instead of doubling them.
+    zhou = line_of("周建国", D(2025, 1, 1))
+    service.hand_over(zhou.membership_id, "未来", D(2025, 1, 1))
+    for day in (D(2025, 1, 1), D(2026, 6, 1)):
+        places = [ln for ln in service.roster_as_of(day).lines if ln.name == "未来"]
+        assert len(places) == 1 and places[0].role == GroupRole.LEADER
+
+
+def test_a_successor_holding_the_title_already_gets_it_once(group: None) -> None:
+    service.add_member(member("丁", GroupRole.MEMBER, ["财政所所长", "副所长"]), D(2023, 1, 1))
+    ma = service.add_member(member("马", GroupRole.MEMBER, ["财政所所长"]), D(2023, 1, 1))
+    service.hand_over(ma, "丁", D(2025, 9, 1))
+    assert titles_of("丁", D(2025, 9, 1)) == ["财政所所长", "副所长"]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import sqlite3
 from pathlib import Path
 
@@ -161,4 +162,34 @@ def test_restore_refuses_a_damaged_file_and_changes_nothing(db_file: Path, tmp_p
     with pytest.raises(StorageError):
         restore_from(bad)
     assert [p.name for p in Person.select()] == ["张三"]
+    close_database()
+
+
+def test_a_write_waits_for_another_writer_instead_of_failing(db_file: Path) -> None:
+    import threading
+    import time
+
+    from app.roster import service
+    from app.roster.roles import GroupRole
+
+    open_database(str(db_file))
+    service.get_group()
+    other = sqlite3.connect(db_file, check_same_thread=False)
+    other.execute("BEGIN IMMEDIATE")
+    other.execute("INSERT INTO person (name, phone, notes) VALUES ('另一个程序', '', '')")
+    released = threading.Event()
+
+    def release() -> None:
+        time.sleep(0.5)
+        other.commit()
+        released.set()
+
+    threading.Thread(target=release).start()
+    # Reads first, then writes: with a deferred BEGIN this failed at once with "locked".
+    service.add_member(
+        service.MemberInput(name="周建国", role=GroupRole.LEADER), dt.date(2025, 1, 1)
+    )
+    assert released.is_set()
+    assert {p.name for p in Person.select()} == {"另一个程序", "周建国"}
+    other.close()
     close_database()

@@ -8,7 +8,6 @@ console nobody reads.
 
 from __future__ import annotations
 
-import datetime as dt
 import sys
 import traceback
 from pathlib import Path
@@ -16,27 +15,10 @@ from types import TracebackType
 
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
-from app.config import data_dir
-from app.fileio import write_text_atomic
+from app.errors import user_message, write_crash_log
 from app.i18n import _
 
 _showing = False
-
-
-def user_message(error: BaseException) -> str | None:
-    """The message to show for an error the user can act on; None for a bug."""
-    from app.io.errors import InterchangeError
-    from app.prints.errors import FontError
-    from app.roster.service import RosterError
-    from app.storage.errors import StorageError
-
-    if isinstance(error, StorageError | RosterError | InterchangeError | FontError):
-        return str(error)
-    if isinstance(error, OSError):
-        return _("Cannot use the file {file}: {reason}").format(
-            file=error.filename or "", reason=error.strerror or error
-        )
-    return None
 
 
 def show_error(parent: QWidget | None, error: BaseException, title: str | None = None) -> None:
@@ -46,16 +28,6 @@ def show_error(parent: QWidget | None, error: BaseException, title: str | None =
         report_bug(type(error), error, error.__traceback__, parent)
         return
     QMessageBox.warning(parent, title or _("Cannot finish"), message)
-
-
-def write_crash_log(text: str) -> Path | None:
-    folder = data_dir() / "logs"
-    path = folder / f"crash-{dt.datetime.now():%Y%m%d-%H%M%S-%f}.log"
-    try:
-        write_text_atomic(path, text)
-    except OSError:
-        return None
-    return path
 
 
 def report_bug(

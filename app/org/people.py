@@ -5,8 +5,10 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Sequence
 
+from peewee import fn
+
 from app.org.kinds import PostKind, UnitKind
-from app.storage.models import Person, Post, Unit, active_on
+from app.storage.models import Person, Post, Unit, active_on, end_before
 
 ONE_DAY = dt.timedelta(days=1)
 
@@ -95,24 +97,22 @@ def set_titles(
     """Make the person's titles from ``day`` on exactly ``titles`` (in this order).
 
     Titles that stay keep their history; dropped ones end the day before (or vanish if they
-    began on ``day``); new ones begin on ``day``.  Returns whether anything changed.
+    began on ``day``); new ones begin on ``day``; a changed order takes effect from ``day``.
+    A later recorded change still happens when it was recorded: what this writes stops the
+    day before it.  Returns whether anything changed.
     """
     posts = current_posts(person, day)
     by_title = {post.title: post for post in posts}
+    until = _next_change(person, day)
     changed = False
     for post in posts:
         if post.title not in titles:
-            if post.start_date >= day:
-                post.delete_instance()
-            else:
-                post.end_date = day - ONE_DAY
-                post.save()
+            end_before(post, day)
             changed = True
     for order, title in enumerate(titles):
         post = by_title.get(title)
         if post is None:
-            if units is None:
-                units = UnitMatcher()
+            units = units or UnitMatcher()
             Post.create(
                 person=person,
                 title=title,
@@ -120,13 +120,42 @@ def set_titles(
                 kind=PostKind.OTHER.value,
                 sort_order=order,
                 start_date=day,
+                end_date=until,
             )
             changed = True
         elif post.sort_order != order:
-            post.sort_order = order
-            post.save()
+            _continue_post(post, day, sort_order=order)
             changed = True
     return changed
+
+
+def _next_change(person: Person, day: dt.date) -> dt.date | None:
+    """The last day before the person's titles next change after ``day``, if they do."""
+    later_start = (
+        Post.select(fn.MIN(Post.start_date))
+        .where((Post.person == person) & (Post.start_date > day))
+        .scalar()
+    )
+    return later_start - ONE_DAY if later_start is not None else None
+
+
+def _continue_post(post: Post, day: dt.date, **fields: object) -> None:
+    """The post changes from ``day`` on (its order, its holder); earlier days keep it as was."""
+    if post.start_date >= day:
+        Post.update(**fields).where(Post.id == post.id).execute()
+        return
+    values: dict[str, object] = {
+        "person": post.person_id,
+        "title": post.title,
+        "unit": post.unit_id,
+        "kind": post.kind,
+        "sort_order": post.sort_order,
+        "start_date": day,
+        "end_date": post.end_date,
+    }
+    values.update(fields)
+    Post.create(**values)
+    end_before(post, day)
 
 
 def transfer_posts(
@@ -135,32 +164,19 @@ def transfer_posts(
     """继任: the predecessor's posts (those named, or all) pass to the successor from ``day``.
 
     Each keeps its unit and kind; the predecessor's ends the day before.  The passed titles
-    come first among the successor's titles.  Returns the titles passed.
+    come first among the successor's titles (a title the successor already holds is not
+    doubled).  Returns the titles passed.
     """
     passing = [
         post for post in current_posts(predecessor, day) if titles is None or post.title in titles
     ]
-    own = [
-        post
-        for post in current_posts(successor, day)
-        if post.title not in {p.title for p in passing}
-    ]
-    for order, post in enumerate(passing):
-        Post.create(
-            person=successor,
-            title=post.title,
-            unit=post.unit_id,
-            kind=post.kind,
-            sort_order=order,
-            start_date=day,
-        )
-        if post.start_date >= day:
-            post.delete_instance()
+    held = {post.title for post in current_posts(successor, day)}
+    for post in passing:
+        if post.title not in held:
+            _continue_post(post, day, person=successor.id)
         else:
-            post.end_date = day - ONE_DAY
-            post.save()
-    for order, post in enumerate(own, start=len(passing)):
-        if post.sort_order != order:
-            post.sort_order = order
-            post.save()
-    return [post.title for post in passing]
+            end_before(post, day)
+    passed = [post.title for post in passing]
+    own = [title for title in titles_by_person([successor.id], day)[successor.id]]
+    set_titles(successor, passed + [t for t in own if t not in passed], day)
+    return passed

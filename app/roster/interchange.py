@@ -26,7 +26,7 @@ from app.roster import service
 from app.roster.roles import OFFICE_SYNONYMS, ROLE_SYNONYMS, GroupRole, OfficeRole
 from app.roster.snapshot import RosterLine, RosterSnapshot
 from app.storage.db import database_proxy
-from app.storage.models import BaseModel, GroupMembership, Person, Post
+from app.storage.models import BaseModel, GroupMembership, Person, Post, end_before
 
 COL_ORDER = "序号"
 COL_NAME = "姓名"
@@ -71,9 +71,37 @@ _CHANGE_LABELS = {
 
 @dataclass(frozen=True)
 class RosterRow:
-    """One member as the file describes them."""
+    """One member as the file describes them.
+
+    A column the file does not have is None here: it keeps what the roster already says
+    (a list of names and roles must not wipe everyone's titles and phones).
+    """
 
     row: int  # spreadsheet row number, for messages
+    name: str
+    role: GroupRole | None
+    office_role: OfficeRole | None
+    titles: tuple[str, ...] | None
+    phone: str | None
+
+    def completed(self, current: RosterLine | None) -> CompleteRow:
+        """Every field filled: from the file where it says, else as the roster has it."""
+        if self.role is not None:
+            role, office = self.role, self.office_role
+        elif current is not None:
+            role, office = current.role, current.office_role
+        else:
+            role, office = GroupRole.MEMBER, None
+        titles = self.titles if self.titles is not None else (current.titles if current else ())
+        phone = self.phone if self.phone is not None else (current.phone if current else "")
+        return CompleteRow(self.row, self.name, role, office, titles, phone)
+
+
+@dataclass(frozen=True)
+class CompleteRow:
+    """A member as the roster will hold them after the import."""
+
+    row: int
     name: str
     role: GroupRole
     office_role: OfficeRole | None
@@ -95,7 +123,7 @@ class PlannedChange:
     kind: ChangeKind
     name: str
     details: tuple[str, ...]  # human-readable "what changes", already translated
-    row: RosterRow | None = None  # None for leavers
+    row: CompleteRow | None = None  # None for leavers
     membership_id: int | None = None  # None for newcomers
 
 
@@ -106,6 +134,9 @@ class ImportPlan:
     rows: list[RosterRow]
     changes: list[PlannedChange] = field(default_factory=list)
     reorder: bool = False  # the township's order of members differs from the file's
+    # The file lists only some members: the others stay where they are, newcomers go to
+    # the end of their role.
+    partial: bool = False
     group_name: str | None = None  # adopt the file's title as the group's name
 
     @property
@@ -121,7 +152,12 @@ class ImportPlan:
 
         For a file that lists only some members (newcomers, a department's people).
         """
-        return replace(self, changes=[c for c in self.changes if c.kind != ChangeKind.LEAVE])
+        return replace(
+            self,
+            changes=[c for c in self.changes if c.kind != ChangeKind.LEAVE],
+            reorder=False,
+            partial=True,
+        )
 
     def count(self, kind: ChangeKind) -> int:
         return sum(1 for change in self.changes if change.kind == kind)
@@ -220,18 +256,39 @@ def read_roster_file(path: str | Path) -> tuple[str | None, list[RosterRow]]:
             # An office role belongs to its own row only; the group role carries down
             # to rows below that leave the cell empty (how clerks lay out role blocks).
             last_role = (role, None)
-        elif COL_ROLE not in values or last_role is None:
+        elif COL_ROLE not in values:
+            role, office = None, None  # no role column: roles stay as they are
+        elif last_role is None:
             role, office = GroupRole.MEMBER, None
         else:
             role, office = last_role
+        titles = tuple(split_titles(values[COL_TITLES])) if COL_TITLES in values else None
+        if len(name) > service.MAX_NAME:
+            problems.append(
+                Problem(
+                    sheet_row.number,
+                    COL_NAME,
+                    _("the name is longer than {limit} characters").format(limit=service.MAX_NAME),
+                )
+            )
+            continue
+        if titles and max(len(title) for title in titles) > service.MAX_TITLE:
+            problems.append(
+                Problem(
+                    sheet_row.number,
+                    COL_TITLES,
+                    _("a title is longer than {limit} characters").format(limit=service.MAX_TITLE),
+                )
+            )
+            continue
         rows.append(
             RosterRow(
                 row=sheet_row.number,
                 name=name,
                 role=role,
                 office_role=office,
-                titles=tuple(split_titles(values.get(COL_TITLES, ""))),
-                phone=values.get(COL_PHONE, ""),
+                titles=titles,
+                phone=values.get(COL_PHONE),
             )
         )
     directors = [r for r in rows if r.office_role == OfficeRole.DIRECTOR]
@@ -265,7 +322,7 @@ def group_name_from_title(title: str | None) -> str | None:
 # ---------------------------------------------------------------------------- planning
 
 
-def _differences(line: RosterLine, row: RosterRow) -> list[str]:
+def _differences(line: RosterLine, row: CompleteRow) -> list[str]:
     details = []
     if line.role != row.role or line.office_role != row.office_role:
         details.append(
@@ -295,8 +352,9 @@ def plan_import(path: str | Path, effective: dt.date) -> ImportPlan:
     plan = ImportPlan(source=path, effective=effective, rows=rows)
     by_name = {line.name: line for line in current.lines}
     in_file = {row.name for row in rows}
-    for row in rows:
-        line = by_name.get(row.name)
+    for file_row in rows:
+        line = by_name.get(file_row.name)
+        row = file_row.completed(line)
         if line is None:
             details = [role_text(row.role, row.office_role)]
             if row.titles:
@@ -340,11 +398,7 @@ def apply_plan(plan: ImportPlan) -> None:
             service.update_group(plan.group_name, group.office_location)
         for change in plan.changes:
             if change.kind == ChangeKind.LEAVE and change.membership_id is not None:
-                membership = GroupMembership.get_by_id(change.membership_id)
-                if membership.start_date >= day:
-                    membership.delete_instance()
-                else:
-                    service.end_membership(change.membership_id, day - ONE_DAY)
+                end_before(GroupMembership.get_by_id(change.membership_id), day)
         units = UnitMatcher()
         updates = [c for c in plan.changes if c.kind == ChangeKind.CHANGE]
         # Members giving up an office role go first, so the one taking it over never clashes.
@@ -354,14 +408,24 @@ def apply_plan(plan: ImportPlan) -> None:
             service.update_member(
                 change.membership_id, change.row.as_input(), day, units=units, checked=True
             )
-        positions = {row.name: index for index, row in enumerate(plan.rows, start=1)}
         newcomers = [c.row for c in plan.changes if c.kind == ChangeKind.ADD and c.row]
+        if plan.partial:
+            positions = _places_after_current(newcomers, day)
+        else:
+            positions = {row.name: index for index, row in enumerate(plan.rows, start=1)}
         _add_newcomers(newcomers, day, units, positions)
-        _follow_file_order(positions, day)
+        if not plan.partial:
+            _follow_file_order(positions, day)
+
+
+def _places_after_current(rows: Sequence[CompleteRow], day: dt.date) -> dict[str, int]:
+    """Places for newcomers of a partial file: after everyone already in the group."""
+    last = max((line.sort_order for line in service.roster_as_of(day).lines), default=0)
+    return {row.name: last + index for index, row in enumerate(rows, start=1)}
 
 
 def _add_newcomers(
-    rows: Sequence[RosterRow], day: dt.date, units: UnitMatcher, positions: dict[str, int]
+    rows: Sequence[CompleteRow], day: dt.date, units: UnitMatcher, positions: dict[str, int]
 ) -> None:
     """Add the file's newcomers; thousands of rows take a handful of statements, not thousands."""
     if not rows:

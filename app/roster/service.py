@@ -34,6 +34,8 @@ from app.storage.models import (
     Person,
     Unit,
     active_on,
+    end_before,
+    overlapping,
 )
 
 MAX_NAME = 60
@@ -220,12 +222,25 @@ def validate_member(
         editing_person = (
             GroupMembership.get_by_id(editing).person_id if editing is not None else None
         )
-        for other in others:
-            if other.person.name == data.name and other.person_id != editing_person:
-                errors["name"] = _("{name} is already in the group on {date}.").format(
-                    name=data.name, date=format_date(day)
-                )
-                break
+        # Not only on ``day``: a membership due to begin later would overlap this one too.
+        condition = (
+            (GroupMembership.group == group)
+            & (Person.name == data.name)
+            & overlapping(GroupMembership, day)
+        )
+        if editing_person is not None:
+            condition &= GroupMembership.person != editing_person
+        clash = (
+            GroupMembership.select(GroupMembership.start_date)
+            .join(Person)
+            .where(condition)
+            .order_by(GroupMembership.start_date)
+            .first()
+        )
+        if clash is not None:
+            errors["name"] = _("{name} is already in the group on {date}.").format(
+                name=data.name, date=format_date(max(day, clash.start_date))
+            )
     if data.office_role == OfficeRole.DIRECTOR:
         for other in others:
             if other.office_role == OfficeRole.DIRECTOR.value:
@@ -328,19 +343,36 @@ def update_member(
             membership.office_role = office
             membership.save()
             return membership_id
-        successor = GroupMembership.create(
-            group=membership.group,
-            person=person,
-            role=data.role.value,
-            office_role=office,
-            sort_order=_place_on(membership, effective),
-            start_date=effective,
-            end_date=membership.end_date,
-            predecessor=membership.predecessor,
+        changed = _continue_from(
+            membership, effective, role=data.role.value, office_role=office, person=person.id
         )
-        membership.end_date = effective - ONE_DAY
-        membership.save()
-        return int(successor.id)
+        return int(changed.id)
+
+
+def _continue_from(membership: GroupMembership, day: dt.date, **fields: object) -> GroupMembership:
+    """End ``membership`` the day before ``day`` and continue it from ``day`` with ``fields``.
+
+    The continuation keeps the place in the order, its later reorders and its last day, so
+    every day after ``day`` reads as before except for what ``fields`` change.
+    """
+    values: dict[str, object] = {
+        "group": membership.group_id,
+        "person": membership.person_id,
+        "role": membership.role,
+        "office_role": membership.office_role,
+        "sort_order": _place_on(membership, day),
+        "start_date": day,
+        "end_date": membership.end_date,
+        "predecessor": membership.predecessor_id,
+    }
+    values.update(fields)
+    continuation = GroupMembership.create(**values)
+    MembershipOrder.update(membership=continuation.id).where(
+        (MembershipOrder.membership == membership.id) & (MembershipOrder.start_date > day)
+    ).execute()
+    membership.end_date = day - ONE_DAY
+    membership.save()
+    return continuation
 
 
 def _place_on(membership: GroupMembership, day: dt.date) -> int:
@@ -428,29 +460,15 @@ def hand_over(
             )
         predecessor = membership.person
         successor = find_or_create_person(successor_name, phone)
-        # A successor already in the group moves to the new place: the old one ends.
+        # A successor already in the group (or due to join later) moves to the new place.
         for current in GroupMembership.select().where(
             (GroupMembership.person == successor)
             & (GroupMembership.group == membership.group)
-            & active_on(GroupMembership, from_date)
+            & overlapping(GroupMembership, from_date)
         ):
-            if current.start_date >= from_date:
-                current.delete_instance()
-            else:
-                current.end_date = from_date - ONE_DAY
-                current.save()
+            end_before(current, from_date)
         transfer_posts(predecessor, successor, from_date, titles)
-        new = GroupMembership.create(
-            group=membership.group,
-            person=successor,
-            role=membership.role,
-            office_role=membership.office_role,
-            sort_order=_place_on(membership, from_date),
-            start_date=from_date,
-            predecessor=membership,
-        )
-        membership.end_date = from_date - ONE_DAY
-        membership.save()
+        new = _continue_from(membership, from_date, person=successor.id, predecessor=membership.id)
     return int(new.id)
 
 

@@ -55,7 +55,12 @@ def make_database(url: str) -> peewee.Database:
                 path=path, reason=error.strerror or error
             )
         ) from error
-    return peewee.SqliteDatabase(str(path), pragmas=SQLITE_PRAGMAS, check_same_thread=False)
+    # BEGIN IMMEDIATE: a write transaction takes the write lock when it starts, so a second
+    # writer (the import worker, another program) waits out the busy timeout instead of
+    # failing at its first write after a read.
+    return peewee.SqliteDatabase(
+        str(path), pragmas=SQLITE_PRAGMAS, check_same_thread=False, lock_type="IMMEDIATE"
+    )
 
 
 def database_path() -> Path | None:

@@ -116,6 +116,21 @@ ALL_MODELS: list[type[BaseModel]] = [
 ]
 
 
+def end_before(record: pw.Model, day: dt.date) -> None:
+    """A dated record stops the day before ``day``; one that only began then is removed."""
+    if record.start_date >= day:  # type: ignore[attr-defined]
+        record.delete_instance()
+    else:
+        record.end_date = day - dt.timedelta(days=1)  # type: ignore[attr-defined]
+        record.save()
+
+
+def overlapping(model: type[BaseModel], start: dt.date) -> pw.Expression:
+    """Rows still in force on or after ``start`` (they would overlap a record from then on)."""
+    end: pw.Field = model.end_date  # type: ignore[attr-defined]
+    return end.is_null() | (end >= start)
+
+
 def active_on(model: type[BaseModel], day: dt.date) -> pw.Expression:
     """Rows whose first day is on or before ``day`` and whose last day is not before it."""
     start: pw.Field = model.start_date  # type: ignore[attr-defined]

@@ -1,0 +1,49 @@
+"""Failures sorted by whose fault they are, for the command line and the GUI alike.
+
+What the user can act on (bad input, a full disk, a locked or damaged database, a file that
+cannot be written) becomes one calm, translated sentence.  Anything else is a bug: it is
+written to a crash log and reported as such, never shown as a raw traceback.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from app.config import data_dir
+from app.fileio import write_text_atomic
+from app.i18n import _
+
+
+def user_message(error: BaseException) -> str | None:
+    """The message for an error the user can act on; None for a bug."""
+    # Imported here: these modules are heavier than this one and not always loaded.
+    import peewee
+
+    from app.io.errors import InterchangeError
+    from app.prints.errors import FontError
+    from app.roster.service import RosterError
+    from app.storage.db import database_path
+    from app.storage.errors import StorageError, explain_sqlite_error
+
+    if isinstance(error, StorageError | RosterError | InterchangeError | FontError):
+        return str(error)
+    if isinstance(error, peewee.DatabaseError):
+        path = database_path()
+        explained = explain_sqlite_error(error, str(path) if path else "")
+        return str(explained) if explained is not None else None
+    if isinstance(error, OSError):
+        return _("Cannot use the file {file}: {reason}").format(
+            file=error.filename or "", reason=error.strerror or error
+        )
+    return None
+
+
+def write_crash_log(text: str) -> Path | None:
+    """The traceback of a bug, kept for the report; None if even that cannot be written."""
+    path = data_dir() / "logs" / f"crash-{dt.datetime.now():%Y%m%d-%H%M%S-%f}.log"
+    try:
+        write_text_atomic(path, text)
+    except OSError:
+        return None
+    return path
