@@ -59,7 +59,7 @@ def build_parser() -> argparse.ArgumentParser:
     demo = areas.add_parser("demo", help=_("fill the database with a fictional township"))
     demo.add_argument("--scale", type=int, default=1, help=_("multiply the size (benchmarks)"))
     demo.add_argument("--today", type=_date, default=None, help=argparse.SUPPRESS)
-    demo.set_defaults(handler=_demo)
+    demo.set_defaults(handler=_demo, creates_database=True)
 
     roster = areas.add_parser("roster", help=_("the leading group roster"))
     verbs = roster.add_subparsers(dest="verb", metavar="VERB", required=True, parser_class=_Parser)
@@ -72,7 +72,7 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help=_("keep members who are not in the file (the file lists only some)"),
     )
-    r_import.set_defaults(handler=_roster_import)
+    r_import.set_defaults(handler=_roster_import, creates_database=True)
     r_export = verbs.add_parser("export", help=_("export the roster to .xlsx or .csv"))
     r_export.add_argument("file", type=Path)
     r_export.add_argument("--as-of", type=_date, default=None)
@@ -91,7 +91,7 @@ def build_parser() -> argparse.ArgumentParser:
     shot.add_argument("out", nargs="?", type=Path)
     shot.add_argument("--all", dest="all_dir", type=Path, metavar="DIR")
     shot.add_argument("--size", default="1280x800", help=argparse.SUPPRESS)
-    shot.set_defaults(handler=_screenshot, opens_database=True)
+    shot.set_defaults(handler=_screenshot, creates_database=True)
 
     check = areas.add_parser("check", help=_("check the database's integrity"))
     check.set_defaults(handler=_check)
@@ -100,7 +100,7 @@ def build_parser() -> argparse.ArgumentParser:
     backup.set_defaults(handler=_backup)
     restore = areas.add_parser("restore", help=_("replace the database with a backup"))
     restore.add_argument("file", type=Path)
-    restore.set_defaults(handler=_restore)
+    restore.set_defaults(handler=_restore, creates_database=True)
     return parser
 
 
@@ -225,6 +225,7 @@ def _screenshot(args: argparse.Namespace) -> int:
     from ui.screenshot import render_pages
 
     if args.all_dir is not None:
+        args.all_dir.mkdir(parents=True, exist_ok=True)  # "render every page into DIR"
         targets = {page: args.all_dir / f"{page}.png" for page in PAGES}
     else:
         targets = {args.page: args.out}
@@ -303,7 +304,8 @@ def _with_database(
 ) -> int:
     from app.storage.migrations import close_database, open_database
 
-    open_database(db_url)
+    # Commands that only read or copy out refuse a database that is not there yet.
+    open_database(db_url, create=getattr(args, "creates_database", False))
     try:
         return handler(args)
     finally:

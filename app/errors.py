@@ -8,6 +8,7 @@ written to a crash log and reported as such, never shown as a raw traceback.
 from __future__ import annotations
 
 import datetime as dt
+import errno
 from pathlib import Path
 
 from app.config import data_dir
@@ -34,15 +35,31 @@ def user_message(error: BaseException) -> str | None:
         return str(explained) if explained is not None else None
     if isinstance(error, OSError):
         return _("Cannot use the file {file}: {reason}").format(
-            file=error.filename or "", reason=error.strerror or error
+            file=error.filename or "", reason=os_reason(error)
         )
     return None
+
+
+def os_reason(error: OSError) -> str:
+    """Why a file could not be used, in the user's language where the reason is common."""
+    reasons = {
+        errno.ENOENT: _("the file or its folder does not exist"),
+        errno.EACCES: _("no permission to use it (is it open in another program?)"),
+        errno.EPERM: _("no permission to use it (is it open in another program?)"),
+        errno.EROFS: _("the disk is read-only"),
+        errno.ENOSPC: _("the disk is full"),
+        errno.EISDIR: _("it is a folder, not a file"),
+        errno.ENOTDIR: _("part of the path is a file, not a folder"),
+        errno.EEXIST: _("part of the path is a file, not a folder"),
+    }
+    return reasons.get(error.errno or 0, error.strerror or str(error))
 
 
 def write_crash_log(text: str) -> Path | None:
     """The traceback of a bug, kept for the report; None if even that cannot be written."""
     path = data_dir() / "logs" / f"crash-{dt.datetime.now():%Y%m%d-%H%M%S-%f}.log"
     try:
+        path.parent.mkdir(parents=True, exist_ok=True)
         write_text_atomic(path, text)
     except OSError:
         return None

@@ -22,8 +22,12 @@ def atomic_path(target: str | os.PathLike[str]) -> Iterator[Path]:
     on an exception the temporary file is removed and ``target`` is left untouched.
     """
     target = Path(target)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    # The folder must exist: a mistyped folder is the user's to fix, not to create.  Errors
+    # name the real target, never the temporary file the user has not heard of.
+    try:
+        fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    except OSError as error:
+        raise OSError(error.errno, error.strerror, str(target)) from error
     os.close(fd)
     tmp = Path(tmp_name)
     # mkstemp makes the file private (0600); a document should get the usual permissions.
@@ -32,7 +36,10 @@ def atomic_path(target: str | os.PathLike[str]) -> Iterator[Path]:
         yield tmp
         with open(tmp, "rb+") as fp:
             os.fsync(fp.fileno())
-        os.replace(tmp, target)
+        try:
+            os.replace(tmp, target)
+        except OSError as error:  # e.g. the file is open in Excel or WPS on Windows
+            raise OSError(error.errno, error.strerror, str(target)) from error
         _fsync_directory(target.parent)
     except BaseException:
         with contextlib.suppress(OSError):

@@ -76,6 +76,7 @@ def _compiled_po(po_file: Path, language: str) -> bytes:
     data = buffer.getvalue()
     # A read-only or full cache folder only costs the next start a few milliseconds.
     with contextlib.suppress(OSError):
+        cached.parent.mkdir(parents=True, exist_ok=True)
         write_bytes_atomic(cached, data)
     return data
 

@@ -43,3 +43,15 @@ def test_written_files_get_ordinary_permissions(tmp_path: Path) -> None:
         os.umask(old)
     # Readable by others like any document the user saves, not private like a temp file.
     assert stat.S_IMODE(target.stat().st_mode) & 0o044 == 0o044
+
+
+def test_a_missing_folder_is_reported_with_the_real_name_and_not_created(tmp_path: Path) -> None:
+    from app.errors import user_message
+
+    target = tmp_path / "no-such-folder" / "roster.pdf"
+    with pytest.raises(OSError) as caught:
+        write_bytes_atomic(target, b"%PDF")
+    assert caught.value.filename == str(target)
+    assert not target.parent.exists()
+    message = user_message(caught.value)
+    assert message is not None and "roster.pdf" in message and ".tmp" not in message

@@ -600,6 +600,7 @@ def _failing_rows() -> Iterator[list[object]]:
 @pytest.mark.parametrize("suffix", [".xlsx", ".csv"])
 def test_a_failed_export_leaves_the_previous_file_intact(tmp_path: Path, suffix: str) -> None:
     path = tmp_path / "out" / f"e{suffix}"
+    path.parent.mkdir()
     write_table(path, HEADER, [[1, "旧", "", "", ""]])
     before = path.read_bytes()
     with pytest.raises(RuntimeError):
@@ -612,6 +613,7 @@ def test_a_crash_while_saving_never_leaves_half_a_workbook(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     path = tmp_path / "out" / "e.xlsx"
+    path.parent.mkdir()
     write_table(path, HEADER, [[1, "旧", "", "", ""]])
     before = path.read_bytes()
 
@@ -651,3 +653,11 @@ def test_error_survives_pickling_for_worker_processes() -> None:
     error = InterchangeError([Problem(5, "姓名", "empty")])
     copy = pickle.loads(pickle.dumps(error))
     assert copy.problems == error.problems and str(copy) == str(error)
+
+
+def test_a_folder_is_not_taken_for_a_file(tmp_path: Path) -> None:
+    folder = tmp_path / "名单"
+    folder.mkdir()
+    with pytest.raises(InterchangeError) as caught:
+        read_table(folder, COLUMNS)
+    assert "folder" in str(caught.value)

@@ -443,6 +443,7 @@ def test_heading_numbers() -> None:
 
 def test_render_writes_atomically(fonts: FontSet, tmp_path: Path) -> None:
     target = tmp_path / "out" / "notice.pdf"
+    target.parent.mkdir()
     _Doc(fonts, lambda d: [d.title("标题"), d.paragraph("正文")]).render(target)
     assert target.read_bytes().startswith(b"%PDF")
     assert [p.name for p in target.parent.iterdir()] == ["notice.pdf"]

@@ -375,3 +375,21 @@ def test_overlong_names_and_titles_are_refused_by_row(tmp_path: Path, township: 
     with pytest.raises(InterchangeError) as caught:
         plan_import(workbook(tmp_path / "long.xlsx", rows, merge_roles=False), DAY)
     assert [p.row for p in caught.value.problems] == [3, 4]
+
+
+def test_reading_commands_never_create_or_change_a_database(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    missing = tmp_path / "typo" / "safety.sqlite3"
+    for command in (["roster", "list"], ["roster", "export", str(tmp_path / "x.xlsx")]):
+        assert main(["--db", str(missing), *command]) != 0
+        assert "safety.sqlite3" in capsys.readouterr().err
+    assert not missing.parent.exists()
+    # On a database with no group yet, a failed print and a listing write nothing.
+    db = str(database_path())
+    before = db_snapshot()
+    assert main(
+        ["--db", db, "roster", "print", str(tmp_path / "no" / "such" / "dir" / "r.pdf")]
+    ) in (0, 1)
+    assert main(["--db", db, "roster", "list"]) == 0
+    assert db_snapshot() == before

@@ -297,6 +297,7 @@ def test_empty_roster_prints_title_only(fonts: FontSet) -> None:
 
 def test_render_to_path(fonts: FontSet, tmp_path: Path) -> None:
     folder = tmp_path / "out"
+    folder.mkdir()
     target = folder / "roster.pdf"
     RosterDocument(sample_snapshot(), fonts=fonts).render(target)
     assert target.read_bytes().startswith(b"%PDF")

@@ -193,3 +193,15 @@ def test_a_write_waits_for_another_writer_instead_of_failing(db_file: Path) -> N
     assert {p.name for p in Person.select()} == {"另一个程序", "周建国"}
     other.close()
     close_database()
+
+
+def test_backup_into_a_folder_with_uri_characters(db_file: Path, tmp_path: Path) -> None:
+    open_database(str(db_file))
+    Person.create(name="张三")
+    folder = tmp_path / "备份#1 ?"
+    folder.mkdir()
+    copy = backup_to(folder / "b.sqlite3")
+    assert verify_database_file(copy) == CURRENT_VERSION
+    restore_from(copy)
+    assert [p.name for p in Person.select()] == ["张三"]
+    close_database()

@@ -132,6 +132,10 @@ class WorksheetGrid:
 
 def open_grids(path: Path, *, max_bytes: int = MAX_FILE_BYTES) -> list[Grid]:
     """The file's sheets as grids, the one the clerk last looked at first."""
+    if path.is_dir():
+        raise InterchangeError.single(
+            _("“{name}” is a folder; choose the spreadsheet file inside it.").format(name=path.name)
+        )
     suffix = path.suffix.lower()
     if not suffix:
         raise InterchangeError.single(

@@ -467,7 +467,7 @@ def _add_newcomers(
             for order, title in enumerate(row.titles)
         ],
     )
-    group_id = service.get_group().id
+    group_id = service.get_group(create=True).id
     _insert(
         GroupMembership,
         (

@@ -87,13 +87,19 @@ def township_unit() -> Unit | None:
     )
 
 
-def get_group() -> LeadingGroup:
-    """The township's leading group, created with a sensible name the first time it is needed."""
+def get_group(*, create: bool = False) -> LeadingGroup:
+    """The township's leading group.
+
+    Before the first member is entered there is none yet: readers get an unsaved one with a
+    sensible name (reading never writes), writers pass ``create=True`` to store it.
+    """
     group = LeadingGroup.select().order_by(LeadingGroup.id).first()
     if group is None:
         township = township_unit()
         name = f"{township.name}安全生产领导小组" if township else "安全生产领导小组"
-        group = LeadingGroup.create(name=name, unit=township, office_location="")
+        group = LeadingGroup(name=name, unit=township, office_location="")
+        if create:
+            group.save()
     return group
 
 
@@ -102,7 +108,7 @@ def update_group(name: str, office_location: str) -> None:
     if not name:
         raise RosterError({"group_name": _("The group needs a name.")})
     with database_proxy.atomic():
-        group = get_group()
+        group = get_group(create=True)
         group.name = name
         group.office_location = office_location.strip()
         group.save()
@@ -288,7 +294,7 @@ def add_member(
     with database_proxy.atomic():
         if not checked:
             _raise_if_invalid(data, start)
-        group = get_group()
+        group = get_group(create=True)
         if person is None:
             person = find_person(data.name)
         if person is None:

@@ -17,12 +17,17 @@ from app.storage.db import database_path, raw_connection
 from app.storage.errors import DatabaseDamagedError, StorageError
 
 
+def _read_only_uri(path: Path) -> str:
+    # as_uri() percent-encodes: a folder named "备份#1" must not end the path at "#".
+    return f"{path.resolve().as_uri()}?mode=ro"
+
+
 def verify_database_file(path: Path) -> int:
     """Open a database file read-only, run quick_check, return its schema version."""
     if not path.is_file():
         raise StorageError(_("The file does not exist: {path}").format(path=path))
     try:
-        connection = sqlite3.connect(f"file:{path.as_posix()}?mode=ro", uri=True)
+        connection = sqlite3.connect(_read_only_uri(path), uri=True)
     except sqlite3.Error as error:
         raise DatabaseDamagedError(
             _("The file cannot be opened as a database: {path}").format(path=path)
@@ -71,9 +76,12 @@ def default_backup_name(reason: str) -> str:
 
 
 def backups_folder() -> Path:
+    """The program's own backups, beside the database (created when first needed)."""
     path = database_path()
     base = path.parent if path is not None else Path.cwd()
-    return base / "backups"
+    folder = base / "backups"
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
 
 
 def restore_from(source_file: str | Path) -> Path:
@@ -93,7 +101,7 @@ def restore_from(source_file: str | Path) -> Path:
             ).format(found=version, supported=CURRENT_VERSION)
         )
     safety_copy = backup_to(backups_folder() / default_backup_name("before-restore"))
-    source = sqlite3.connect(f"file:{source_file.as_posix()}?mode=ro", uri=True)
+    source = sqlite3.connect(_read_only_uri(source_file), uri=True)
     try:
         source.backup(raw_connection())
     finally:

@@ -39,7 +39,7 @@ def sqlite_path_from_url(url: str) -> Path | None:
     return Path(raw).expanduser()
 
 
-def make_database(url: str) -> peewee.Database:
+def make_database(url: str, *, create: bool = True) -> peewee.Database:
     path = sqlite_path_from_url(url)
     if path is None:
         raise StorageError(
@@ -47,6 +47,9 @@ def make_database(url: str) -> peewee.Database:
                 url=url
             )
         )
+    if not create and not path.is_file():
+        # Connecting would create an empty file: a mistyped path must not look like data.
+        raise StorageError(_("There is no database file at {path}.").format(path=path))
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
     except OSError as error:

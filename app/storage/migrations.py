@@ -27,7 +27,7 @@ MIGRATIONS: dict[int, Callable[[peewee.Database], None]] = {}
 
 def open_database(url: str, *, create: bool = True) -> peewee.Database:
     """Open (and if needed create or upgrade) the database at ``url``; bind every model to it."""
-    db = make_database(url)
+    db = make_database(url, create=create)
     database_proxy.initialize(db)
     try:
         db.connect(reuse_if_open=True)
