@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import io
 import re
@@ -302,3 +303,13 @@ def test_render_to_path(fonts: FontSet, tmp_path: Path) -> None:
     RosterDocument(sample_snapshot(), fonts=fonts).render(target)
     assert target.read_bytes().startswith(b"%PDF")
     assert [p.name for p in folder.iterdir()] == ["roster.pdf"]
+
+
+def test_a_very_long_name_wraps_instead_of_breaking_the_page(fonts: FontSet) -> None:
+    base = sample_snapshot()
+    long_name = "阿卜杜热合曼·买买提依明·艾力克木·吐尔逊江·阿布都"  # 26 of the 60 allowed
+    lines = (dataclasses.replace(base.lines[0], name=long_name), *base.lines[1:])
+    snapshot = dataclasses.replace(base, lines=lines)
+    text = _flat("".join(_texts(RosterDocument(snapshot, fonts=fonts).render_bytes())))
+    assert "阿卜杜热合曼" in text
+    assert "镇党委副书记、镇长" in text

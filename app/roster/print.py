@@ -23,6 +23,7 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.platypus import Flowable, Table, TableStyle
 
 from app.i18n import _, format_date, format_date_chinese
+from app.io.text import is_cjk
 from app.prints.document import CHAR_PITCH, OfficialDocument
 from app.prints.fonts import FontSet
 from app.prints.paragraph import CJKParagraph
@@ -31,15 +32,12 @@ from app.roster.snapshot import RosterLine, RosterSnapshot
 
 _FULL_WIDTH_SPACE = "\u3000"
 _LABEL_INDENT_CHARS = 2  # the member block starts where a paragraph's first line does
-
-
-def _is_cjk(char: str) -> bool:
-    return "\u3400" <= char <= "\u9fff" or "\U00020000" <= char <= "\U0003134f"
+_MAX_NAME_CHARS = 6
 
 
 def pad_name(name: str) -> str:
     """ "张三" → "张　三": two-character names take the width of three-character ones."""
-    if len(name) == 2 and all(_is_cjk(char) for char in name):
+    if len(name) == 2 and all(is_cjk(char) for char in name):
         return name[0] + _FULL_WIDTH_SPACE + name[1]
     return name
 
@@ -115,8 +113,11 @@ class RosterDocument(OfficialDocument):
 
     def _members_table(self, groups: list[tuple[GroupRole, list[RosterLine]]]) -> Table:
         label_chars = max(len(role.chinese) for role, _lines in groups)
-        name_chars = max(
-            3, *(len(pad_name(line.name)) for _role, lines in groups for line in lines)
+        # Names longer than six characters (a few ethnic or foreign names) wrap in their
+        # column rather than squeezing the titles out of the page.
+        name_chars = min(
+            _MAX_NAME_CHARS,
+            max(3, *(len(pad_name(line.name)) for _role, lines in groups for line in lines)),
         )
         body = self.styles.body_flush
         label_style = ParagraphStyle("roster_label", parent=body, alignment=TA_LEFT)
@@ -149,6 +150,8 @@ class RosterDocument(OfficialDocument):
                 [
                     ("LEFTPADDING", (0, 0), (-1, -1), 0),
                     ("RIGHTPADDING", (0, 0), (-1, -1), 0),
+                    # A wrapped long name keeps one empty cell before the titles.
+                    ("RIGHTPADDING", (2, 0), (2, -1), CHAR_PITCH),
                     ("TOPPADDING", (0, 0), (-1, -1), 0),
                     ("BOTTOMPADDING", (0, 0), (-1, -1), 0),
                     ("VALIGN", (0, 0), (-1, -1), "TOP"),
