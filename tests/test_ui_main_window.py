@@ -146,3 +146,19 @@ def test_screenshot_of_an_unknown_page_is_refused(gui, tmp_path: Path) -> None:
     with pytest.raises(ValueError):
         render_pages({"nowhere": tmp_path / "x.png"})
     assert not (tmp_path / "x.png").exists()
+
+
+def test_the_window_stays_open_while_background_work_writes(window, qtbot, monkeypatch) -> None:
+    from PySide6.QtWidgets import QMessageBox
+
+    from ui import tasks
+
+    told: list[str] = []
+    monkeypatch.setattr(QMessageBox, "information", lambda *args: told.append(args[2]))
+    monkeypatch.setattr(tasks, "busy", lambda: True)
+    monkeypatch.setattr(tasks, "wait_for_idle", lambda timeout_ms: False)
+    window.show()
+    assert not window.close()
+    assert window.isVisible() and told
+    monkeypatch.undo()
+    assert window.close()

@@ -136,7 +136,8 @@ def run(db_url: str) -> int:
         window.show()
         return app.exec()
     finally:
-        from ui.tasks import wait_for_idle
+        from ui.tasks import wait_for_idle, wait_for_workers
 
         wait_for_idle(5000)
+        wait_for_workers()
         close_database()

@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
     QListWidget,
     QListWidgetItem,
     QMainWindow,
+    QMessageBox,
     QSplitter,
     QStackedWidget,
     QVBoxLayout,
@@ -232,6 +233,18 @@ class MainWindow(QMainWindow):
         settings.sync()
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        from ui import tasks
+
+        # An import may be inside its transaction: closing now would cut it off.  Short
+        # work is simply waited for; only long work makes the window stay.
+        if tasks.busy() and not tasks.wait_for_idle(3000):
+            QMessageBox.information(
+                self,
+                app_title(),
+                _("SafeDuty is still writing to the database. Close it when that is done."),
+            )
+            event.ignore()
+            return
         if self._remember:
             self.save_state()
         super().closeEvent(event)

@@ -44,6 +44,11 @@ def busy() -> bool:
     return bool(_active)
 
 
+def wait_for_workers(timeout_ms: int = -1) -> bool:
+    """Block until the worker thread has finished its job (at exit, before closing the DB)."""
+    return _pool.waitForDone(timeout_ms) if _pool is not None else True
+
+
 def wait_for_idle(timeout_ms: int = 10000) -> bool:
     """Process events until every operation has finished; False on timeout."""
     deadline = time.monotonic() + timeout_ms / 1000
