@@ -21,7 +21,7 @@ from app import __version__
 from app.areas import AREAS
 from app.config import Settings, resolve_database
 from app.errors import user_message, write_crash_log
-from app.i18n import _, language_from_environment, ngettext, set_language
+from app.i18n import _, language_from_environment, library_catalog, ngettext, set_language
 
 EXIT_OK = 0
 EXIT_BAD_INPUT = 1
@@ -48,6 +48,15 @@ def _date(text: str) -> dt.date:
         raise argparse.ArgumentTypeError(
             _("“{value}” is not a date; write it as YYYY-MM-DD").format(value=text)
         ) from None
+
+
+def _translate_argparse() -> None:
+    # argparse looks its messages up through module-level gettext functions of its own; it
+    # has no other hook.  Pointing them at our catalog makes usage errors and --help speak
+    # the user's language.
+    catalog = library_catalog("argparse")
+    argparse._ = catalog.gettext  # type: ignore[attr-defined]
+    argparse.ngettext = catalog.ngettext  # type: ignore[attr-defined]
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -290,6 +299,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     arguments = list(sys.argv[1:] if argv is None else argv)
     settings = Settings.load()
     set_language(language_from_environment(settings.language))
+    _translate_argparse()
     parser = build_parser()
     args = parser.parse_args(arguments)
     db_url = resolve_database(args.db)

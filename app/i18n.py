@@ -42,10 +42,10 @@ def N_(message: str) -> str:
 
 
 @cache
-def _load_catalog(language: str) -> gettext.NullTranslations:
+def _load_catalog(language: str, domain: str = DOMAIN) -> gettext.NullTranslations:
     folder = i18n_path(language, "LC_MESSAGES")
-    po_file = folder / f"{DOMAIN}.po"
-    mo_file = folder / f"{DOMAIN}.mo"
+    po_file = folder / f"{domain}.po"
+    mo_file = folder / f"{domain}.mo"
     if mo_file.is_file() and (
         not po_file.is_file() or mo_file.stat().st_mtime >= po_file.stat().st_mtime
     ):
@@ -63,7 +63,10 @@ def _compiled_po(po_file: Path, language: str) -> bytes:
     """
     stat = po_file.stat()
     key = hashlib.sha256(f"{po_file}|{stat.st_size}|{stat.st_mtime_ns}".encode()).hexdigest()
-    cached = Path(user_cache_dir("SafeDuty", appauthor=False)) / f"{language}-{key[:16]}.mo"
+    cached = (
+        Path(user_cache_dir("SafeDuty", appauthor=False))
+        / f"{po_file.stem}-{language}-{key[:16]}.mo"
+    )
     with contextlib.suppress(OSError):
         return cached.read_bytes()
     from babel.messages.mofile import write_mo
@@ -88,6 +91,11 @@ def set_language(language: str | None) -> str:
     _translations = _load_catalog(code)
     _language = code
     return code
+
+
+def library_catalog(domain: str) -> gettext.NullTranslations:
+    """The current language's translations of a library's own messages (argparse)."""
+    return _load_catalog(_language, domain)
 
 
 def current_language() -> str:

@@ -125,6 +125,9 @@ shopt -u nullglob
 if ((${#po_files[@]})); then
     # The .mo files are build output (ignored by git), written beside their .po.
     "$VENV/bin/pybabel" compile -d "$REPO/i18n" -D messages --statistics
+    # argparse's own messages (usage errors, --help), translated for the command line.
+    "$VENV/bin/pybabel" compile -i "$REPO/i18n/zh_CN/LC_MESSAGES/argparse.po" \
+        -o "$REPO/i18n/zh_CN/LC_MESSAGES/argparse.mo" -l zh_CN
 else
     echo "no i18n/*/LC_MESSAGES/messages.po yet: nothing to compile"
 fi

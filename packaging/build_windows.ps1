@@ -116,6 +116,10 @@ $poFiles = @(Get-ChildItem -Path (Join-Path $Repo "i18n") -Filter "messages.po" 
 if ($poFiles.Count -gt 0) {
     Invoke-Checked (Join-Path $Venv "Scripts\pybabel.exe") @("compile", "-d", (Join-Path $Repo "i18n"),
         "-D", "messages", "--statistics")
+    # argparse's own messages (usage errors, --help), translated for the command line.
+    $argparsePo = Join-Path $Repo "i18n\zh_CN\LC_MESSAGES\argparse.po"
+    Invoke-Checked (Join-Path $Venv "Scripts\pybabel.exe") @("compile", "-i", $argparsePo,
+        "-o", [IO.Path]::ChangeExtension($argparsePo, ".mo"), "-l", "zh_CN")
 } else {
     Write-Host "no i18n\*\LC_MESSAGES\messages.po yet: nothing to compile"
 }

@@ -76,3 +76,19 @@ def test_chinese_is_the_default_and_english_is_available() -> None:
 @pytest.mark.parametrize("language", ["xx", "", None])
 def test_unknown_language_falls_back_to_chinese(language: str | None) -> None:
     assert i18n.set_language(language) == "zh_CN"
+
+
+def test_command_line_usage_errors_speak_chinese(capsys: pytest.CaptureFixture[str]) -> None:
+    from app.cli import main
+
+    i18n.set_language("zh_CN")
+    with pytest.raises(SystemExit) as caught:
+        main(["roster", "list", "--as-of", "2026-02-30"])
+    assert caught.value.code != 0
+    err = capsys.readouterr().err.strip()
+    assert len(err.splitlines()) == 1
+    assert "参数" in err and "argument" not in err
+    with pytest.raises(SystemExit):
+        main(["roster"])
+    err = capsys.readouterr().err
+    assert "缺少以下参数" in err and "required" not in err

@@ -393,3 +393,19 @@ def test_reading_commands_never_create_or_change_a_database(
     ) in (0, 1)
     assert main(["--db", db, "roster", "list"]) == 0
     assert db_snapshot() == before
+
+
+def test_a_plan_made_before_someone_else_changed_the_roster_is_refused(
+    tmp_path: Path, township: None
+) -> None:
+    import_roster(workbook(tmp_path / "r.xlsx", MEMBERS), DAY)
+    later = dt.date(2026, 1, 1)
+    rows = [list(r) for r in MEMBERS]
+    rows[0][3] = "镇党委书记、一级调研员"
+    plan = plan_import(workbook(tmp_path / "r2.xlsx", rows), later)
+    # Meanwhile, in another window or program:
+    service.end_membership(service.roster_as_of(later).lines[-1].membership_id, later)
+    before = db_snapshot()
+    with pytest.raises(service.RosterError):
+        apply_plan(plan)
+    assert db_snapshot() == before

@@ -138,6 +138,7 @@ class ImportPlan:
     # the end of their role.
     partial: bool = False
     group_name: str | None = None  # adopt the file's title as the group's name
+    basis: int = 0  # fingerprint of the roster the plan was made against
 
     @property
     def is_empty(self) -> bool:
@@ -349,7 +350,7 @@ def plan_import(path: str | Path, effective: dt.date) -> ImportPlan:
     path = Path(path)
     title, rows = read_roster_file(path)
     current = service.roster_as_of(effective)
-    plan = ImportPlan(source=path, effective=effective, rows=rows)
+    plan = ImportPlan(source=path, effective=effective, rows=rows, basis=hash(current.lines))
     by_name = {line.name: line for line in current.lines}
     in_file = {row.name for row in rows}
     for file_row in rows:
@@ -393,6 +394,16 @@ def apply_plan(plan: ImportPlan) -> None:
     """Write the plan in one transaction: every change, or (on any error) none."""
     day = plan.effective
     with database_proxy.atomic():
+        # The preview may have stood open while another program changed the roster.
+        if hash(service.roster_as_of(day).lines) != plan.basis:
+            raise service.RosterError(
+                {
+                    "file": _(
+                        "The roster changed after the preview was made; import the file again "
+                        "to see the changes it would make now."
+                    )
+                }
+            )
         if plan.group_name is not None:
             group = service.get_group()
             service.update_group(plan.group_name, group.office_location)
