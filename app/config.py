@@ -44,7 +44,6 @@ class Settings:
     language: str | None = None
     # Font files chosen by the user for prints, by role: body, title, heading1, heading2.
     print_fonts: dict[str, str] = field(default_factory=dict)
-    township_name: str = ""
 
     @classmethod
     def load(cls) -> Settings:

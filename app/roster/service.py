@@ -118,7 +118,11 @@ def update_group(name: str, office_location: str) -> None:
 
 
 def _ordered_memberships(group: LeadingGroup, day: dt.date) -> list[GroupMembership]:
-    """Members on ``day`` in print order; each carries its place that day as ``sort_order``."""
+    """Members on ``day`` in print order; each carries its place that day as ``place``.
+
+    ``place`` is an attribute of this query's objects only, never a stored field: saving
+    one of them cannot turn a day's place into the membership's first-day order.
+    """
     rows = list(
         GroupMembership.select(GroupMembership, Person)
         .join(Person)
@@ -126,8 +130,8 @@ def _ordered_memberships(group: LeadingGroup, day: dt.date) -> list[GroupMembers
     )
     places = places_on([m.id for m in rows], day)
     for membership in rows:
-        membership.sort_order = places.get(membership.id, membership.sort_order)
-    rows.sort(key=lambda m: (GroupRole(m.role).rank, m.sort_order, m.id))
+        membership.place = places.get(membership.id, membership.sort_order)
+    rows.sort(key=lambda m: (GroupRole(m.role).rank, m.place, m.id))
     return rows
 
 
@@ -182,7 +186,7 @@ def roster_as_of(day: dt.date) -> RosterSnapshot:
             phone=m.person.phone,
             start_date=m.start_date,
             end_date=m.end_date,
-            sort_order=m.sort_order,
+            sort_order=m.place,
             predecessor_name=predecessor_names.get(m.predecessor_id, ""),
         )
         for m in memberships
@@ -423,12 +427,12 @@ def move_member(membership_id: int, offset: int, day: dt.date) -> bool:
         if index is None or not 0 <= index + offset < len(block):
             return False
         # Keep the slots this block already uses; only who sits in them changes.
-        slots = sorted(m.sort_order for m in block)
+        slots = sorted(m.place for m in block)
         if len(set(slots)) < len(slots):
             slots = list(range(slots[0], slots[0] + len(slots)))
         block.insert(index + offset, block.pop(index))
         for slot, member in zip(slots, block, strict=True):
-            if member.sort_order != slot:
+            if member.place != slot:
                 set_place(member, slot, day)
         return True
 

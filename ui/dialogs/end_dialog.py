@@ -7,12 +7,11 @@ import datetime as dt
 from PySide6.QtWidgets import QDialogButtonBox, QFormLayout, QLabel, QVBoxLayout, QWidget
 
 from app.i18n import _
+from app.org.people import ONE_DAY
 from app.roster import service
 from app.roster.service import RosterError
 from app.roster.snapshot import RosterLine
 from ui.widgets.forms import FieldError, FieldErrors, FormDialog, date_edit, hint_label, to_date
-
-ONE_DAY = dt.timedelta(days=1)
 
 
 def default_last_day(line: RosterLine, day: dt.date) -> dt.date:

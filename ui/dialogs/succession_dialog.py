@@ -15,13 +15,12 @@ from PySide6.QtWidgets import (
 )
 
 from app.i18n import _
+from app.org.people import ONE_DAY
 from app.roster import service
 from app.roster.service import RosterError
 from app.roster.snapshot import RosterLine
 from ui.models.roster_model import role_label
 from ui.widgets.forms import FieldError, FieldErrors, FormDialog, date_edit, hint_label, to_date
-
-ONE_DAY = dt.timedelta(days=1)
 
 
 class SuccessionDialog(FormDialog):
