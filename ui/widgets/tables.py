@@ -5,6 +5,10 @@ from __future__ import annotations
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QTableView
 
+# Measuring every row's height costs about 0.1 ms a row: beyond this many rows (an import
+# of thousands of members) the table keeps one line per row and shows the rest as a tooltip.
+WRAP_LIMIT = 500
+
 
 def wrap_rows(table: QTableView) -> None:
     """Let long cells wrap: row heights follow the column widths as they change."""
@@ -12,7 +16,13 @@ def wrap_rows(table: QTableView) -> None:
     timer = QTimer(table)
     timer.setSingleShot(True)
     timer.setInterval(0)
-    timer.timeout.connect(table.resizeRowsToContents)
+
+    def resize() -> None:
+        model = table.model()
+        if model is not None and model.rowCount() <= WRAP_LIMIT:
+            table.resizeRowsToContents()
+
+    timer.timeout.connect(resize)
     # Column widths are only known once the table is laid out, and change with the window.
     table.horizontalHeader().sectionResized.connect(lambda *_args: timer.start())
     model = table.model()
