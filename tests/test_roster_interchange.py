@@ -409,3 +409,16 @@ def test_a_plan_made_before_someone_else_changed_the_roster_is_refused(
     with pytest.raises(service.RosterError):
         apply_plan(plan)
     assert db_snapshot() == before
+
+
+def test_a_newcomer_already_entered_for_later_is_refused_by_row(
+    tmp_path: Path, township: None
+) -> None:
+    service.add_member(service.MemberInput(name="未来", role=GroupRole.MEMBER), dt.date(2026, 3, 1))
+    before = db_snapshot()
+    rows = [[1, "周建国", "组长", "", ""], [2, "未来", "副组长", "", ""]]
+    with pytest.raises(InterchangeError) as caught:
+        plan_import(workbook(tmp_path / "f.xlsx", rows, merge_roles=False), DAY)
+    assert [p.row for p in caught.value.problems] == [4]
+    assert "未来" in str(caught.value)
+    assert db_snapshot() == before

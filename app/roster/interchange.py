@@ -378,6 +378,7 @@ def plan_import(path: str | Path, effective: dt.date) -> ImportPlan:
                     line.membership_id,
                 )
             )
+    _refuse_later_places(plan, effective)
     staying = [line.name for line in current.lines if line.name in in_file]
     plan.reorder = staying != [row.name for row in rows if row.name in by_name]
     suggested = group_name_from_title(title)
@@ -385,6 +386,34 @@ def plan_import(path: str | Path, effective: dt.date) -> ImportPlan:
     if suggested and never_had_members and suggested != current.group_name:
         plan.group_name = suggested
     return plan
+
+
+def _refuse_later_places(plan: ImportPlan, effective: dt.date) -> None:
+    """A newcomer already entered from a later day would hold two places at once."""
+    rows = {c.name: c.row for c in plan.changes if c.kind == ChangeKind.ADD and c.row}
+    problems = []
+    names = list(rows)
+    for start in range(0, len(names), 500):
+        later = (
+            GroupMembership.select(GroupMembership.start_date, Person.name)
+            .join(Person)
+            .where(Person.name.in_(names[start : start + 500]))
+            .where(GroupMembership.start_date > effective)
+        )
+        for membership in later:
+            row = rows[membership.person.name]
+            assert row is not None
+            problems.append(
+                Problem(
+                    row.row,
+                    COL_NAME,
+                    _("{name} is already entered in the group from {date}").format(
+                        name=row.name, date=format_date(membership.start_date)
+                    ),
+                )
+            )
+    if problems:
+        raise InterchangeError(sorted(problems, key=lambda p: p.row or 0))
 
 
 # ---------------------------------------------------------------------------- applying
