@@ -290,6 +290,28 @@ def test_end_membership_keeps_the_history(page: RosterPage, monkeypatch, qtbot) 
     assert "闫旻" in names_in_db(TODAY - dt.timedelta(days=1))
 
 
+def test_an_entry_made_by_mistake_can_be_removed_after_confirming(
+    page: RosterPage, monkeypatch, qtbot
+) -> None:
+    from PySide6.QtWidgets import QMessageBox
+
+    replies = [QMessageBox.StandardButton.No, QMessageBox.StandardButton.Yes]
+    monkeypatch.setattr(QMessageBox, "question", lambda *args: replies.pop(0))
+
+    def remove_twice(dialog: EndMembershipDialog) -> None:
+        dialog.remove_button.click()  # "No": nothing happens, the dialog stays
+        assert dialog.result() == 0 and "闫旻" in names_in_db()
+        dialog.remove_button.click()  # "Yes"
+
+    answer_with(monkeypatch, remove_twice)
+    select(page, "闫旻")
+    with qtbot.waitSignal(page.roster_changed):
+        page.end_action.trigger()
+    assert "闫旻" not in names_in_view(page)
+    # Gone from every day, unlike a member who leaves.
+    assert "闫旻" not in names_in_db(TODAY - dt.timedelta(days=1))
+
+
 def test_enter_and_double_click_edit_the_selected_member(
     page: RosterPage, monkeypatch, qtbot
 ) -> None:

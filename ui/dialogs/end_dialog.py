@@ -4,7 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 
-from PySide6.QtWidgets import QDialogButtonBox, QFormLayout, QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QDialogButtonBox,
+    QFormLayout,
+    QLabel,
+    QMessageBox,
+    QVBoxLayout,
+    QWidget,
+)
 
 from app.i18n import _
 from app.org.people import ONE_DAY
@@ -21,6 +28,9 @@ def default_last_day(line: RosterLine, day: dt.date) -> dt.date:
 
 
 class EndMembershipDialog(FormDialog):
+    # done() code when the clerk removed an entry made by mistake instead of ending it.
+    REMOVED = 2
+
     def __init__(self, parent: QWidget | None, *, line: RosterLine, day: dt.date):
         super().__init__(parent)
         self._line = line
@@ -51,6 +61,13 @@ class EndMembershipDialog(FormDialog):
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self
         )
         buttons.button(QDialogButtonBox.StandardButton.Ok).setText(_("End membership"))
+        self.remove_button = buttons.addButton(
+            _("Remove the entry…"), QDialogButtonBox.ButtonRole.DestructiveRole
+        )
+        self.remove_button.setToolTip(
+            _("Only for an entry made by mistake: it disappears from every roster.")
+        )
+        self.remove_button.clicked.connect(self.remove_entry)
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
 
@@ -70,6 +87,20 @@ class EndMembershipDialog(FormDialog):
     @property
     def last_day(self) -> dt.date:
         return to_date(self.date_edit.date())
+
+    def remove_entry(self) -> None:
+        answer = QMessageBox.question(
+            self,
+            _("Remove the entry"),
+            _(
+                "Remove {name}'s entry from the roster of every day? Do this only for an "
+                "entry made by mistake; a member who leaves is ended instead."
+            ).format(name=self._line.name),
+        )
+        if answer != QMessageBox.StandardButton.Yes:
+            return
+        service.delete_membership(self._line.membership_id)
+        self.done(self.REMOVED)
 
     def accept(self) -> None:
         try:

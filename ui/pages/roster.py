@@ -476,7 +476,10 @@ class RosterPage(QWidget):
         if line is None:
             return
         dialog = EndMembershipDialog(self, line=line, day=self.as_of)
-        if dialogs.run_dialog(dialog) == EndMembershipDialog.DialogCode.Accepted:
+        result = dialogs.run_dialog(dialog)
+        if result == EndMembershipDialog.REMOVED:
+            self._changed(None, _("{name}'s entry was removed.").format(name=line.name))
+        elif result == EndMembershipDialog.DialogCode.Accepted:
             self._changed(
                 None,
                 _("{name} leaves the group after {date}.").format(
