@@ -329,3 +329,28 @@ def test_preview_can_keep_members_a_partial_file_leaves_out(gui, qtbot, tmp_path
     assert [c.kind for c in dialog.plan.changes] == [ChangeKind.ADD]
     dialog.keep_absent_box.setChecked(False)
     assert dialog.plan.count(ChangeKind.LEAVE) == 1
+
+
+def test_a_long_document_draws_only_the_pages_in_view(gui, qtbot) -> None:
+    from app.prints.fonts import bundled_fonts
+    from app.roster.print import RosterDocument
+    from app.roster.roles import GroupRole
+    from app.roster.snapshot import RosterLine, RosterSnapshot
+
+    lines = tuple(
+        RosterLine(i, i, f"成员{i}", GroupRole.MEMBER, None, ("职务",)) for i in range(300)
+    )
+    snapshot = RosterSnapshot("青禾镇安全生产领导小组", "青禾镇", "", TODAY, lines)
+    pdf = RosterDocument(snapshot, fonts=bundled_fonts()).render_bytes()
+    preview = PrintPreviewDialog(None, pdf, title="t", suggested_name="t.pdf")
+    qtbot.addWidget(preview)
+    preview.resize(900, 700)
+    preview.show()
+    qtbot.waitExposed(preview)
+    total = len(preview.pages)
+    assert total > 10
+    assert 1 <= len(preview.page_images) < 5
+    bar = preview.scroll.verticalScrollBar()
+    bar.setValue(bar.maximum())
+    assert total - 1 in preview.page_images  # the last page is drawn once scrolled to
+    assert len(preview.page_images) < total

@@ -11,7 +11,16 @@ from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import QRect, QSize, Qt
-from PySide6.QtGui import QImage, QKeySequence, QPageLayout, QPageSize, QPainter, QPixmap, QShortcut
+from PySide6.QtGui import (
+    QImage,
+    QKeySequence,
+    QPageLayout,
+    QPageSize,
+    QPainter,
+    QPixmap,
+    QResizeEvent,
+    QShortcut,
+)
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter
 from PySide6.QtWidgets import (
     QApplication,
@@ -146,8 +155,9 @@ class PrintPreviewDialog(QDialog):
         self.pdf = pdf
         self._suggested_name = suggested_name
         self._zoom = 1.0
-        self.page_images: list[QImage] = []
+        self.page_images: dict[int, QImage] = {}  # drawn pages at the current zoom, by index
         self._page_labels: list[QLabel] = []
+        self._page_tops: list[tuple[int, int]] = []
         self.setWindowTitle(_("Print preview — {title}").format(title=title))
         self.resize(960, 900)
 
@@ -194,6 +204,7 @@ class PrintPreviewDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addLayout(bar)
         layout.addWidget(self.scroll, 1)
+        self.scroll.verticalScrollBar().valueChanged.connect(lambda _value: self._render_visible())
 
         self.zoom_out_button.clicked.connect(lambda: self.step_zoom(-1))
         self.zoom_in_button.clicked.connect(lambda: self.step_zoom(+1))
@@ -262,14 +273,18 @@ class PrintPreviewDialog(QDialog):
         return self.logicalDpiX() / POINTS_PER_INCH
 
     def _render_pages(self) -> None:
+        """Lay out every page at the current zoom; draw only those near the visible part.
+
+        A batch of hundreds of letters would otherwise be rasterised in full on every zoom
+        step, on the GUI thread.
+        """
         assert self.pages is not None
-        ratio = self.devicePixelRatioF()
         scale = self._zoom * self._screen_scale()
-        self.page_images = []
+        self.page_images = {}
+        self._page_tops = []
+        top = self.sheet_layout.contentsMargins().top()
         for index in range(len(self.pages)):
-            image = self.pages.render(index, scale * ratio)
-            image.setDevicePixelRatio(ratio)
-            self.page_images.append(image)
+            width, height = self.pages.page_size(index)
             if index >= len(self._page_labels):
                 label = QLabel(self.sheet)
                 label.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
@@ -277,8 +292,29 @@ class PrintPreviewDialog(QDialog):
                 self.sheet_layout.addWidget(label, 0, Qt.AlignmentFlag.AlignHCenter)
                 self._page_labels.append(label)
             label = self._page_labels[index]
-            label.setPixmap(QPixmap.fromImage(image))
-            label.setFixedSize(QSize(round(image.width() / ratio), round(image.height() / ratio)))
+            label.clear()
+            size = QSize(round(width * scale), round(height * scale))
+            label.setFixedSize(size)
+            self._page_tops.append((top, top + size.height()))
+            top += size.height() + self.sheet_layout.spacing()
+        self._render_visible()
+
+    def _render_visible(self) -> None:
+        if self.pages is None:
+            return
+        bar = self.scroll.verticalScrollBar()
+        seen = max(self.scroll.viewport().height(), 1)
+        # The visible part plus a screen above and below, so scrolling finds pages ready.
+        low, high = bar.value() - seen, bar.value() + 2 * seen
+        ratio = self.devicePixelRatioF()
+        scale = self._zoom * self._screen_scale()
+        for index, (top, bottom) in enumerate(self._page_tops):
+            if index in self.page_images or ((bottom < low or top > high) and index):
+                continue
+            image = self.pages.render(index, scale * ratio)
+            image.setDevicePixelRatio(ratio)
+            self.page_images[index] = image
+            self._page_labels[index].setPixmap(QPixmap.fromImage(image))
 
     # ------------------------------------------------------------------ saving and printing
 
@@ -347,3 +383,7 @@ class PrintPreviewDialog(QDialog):
             self.pages.close()
             self.pages = None
         super().done(result)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._render_visible()
