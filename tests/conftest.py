@@ -44,12 +44,31 @@ def fresh_database(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[
 
 
 @pytest.fixture
-def gui(qapp):  # type: ignore[no-untyped-def]
-    """The configured QApplication (language, Qt translations, CJK font) for GUI tests."""
+def gui(qapp, monkeypatch):  # type: ignore[no-untyped-def]
+    """The configured QApplication (language, Qt translations, CJK font) for GUI tests.
+
+    A message box nobody expected would wait forever for a click offscreen: here it is
+    recorded instead and fails the test, so a broken test fails fast rather than hanging.
+    Tests that expect a message box replace these stand-ins with their own.
+    """
+    from PySide6.QtWidgets import QMessageBox
+
     from ui.application import create_app
+
+    unexpected: list[str] = []
+
+    def record(*args, **kwargs):  # type: ignore[no-untyped-def]
+        texts = [str(a) for a in args if isinstance(a, str)]
+        unexpected.append(" | ".join(texts))
+        return QMessageBox.StandardButton.No
+
+    for name in ("warning", "critical", "information", "question"):
+        monkeypatch.setattr(QMessageBox, name, staticmethod(record))
+    monkeypatch.setattr(QMessageBox, "exec", lambda self: record(self.text()))
 
     app = create_app()
     yield app
+    assert not unexpected, f"unexpected message boxes: {unexpected}"
     # Background work of one test must not run into the next test's database.
     from ui.tasks import wait_for_idle
 

@@ -10,10 +10,9 @@ import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from peewee import chunked
-
 from app.demo.world import DemoPerson, DemoPost, DemoUnit, DemoWorld
 from app.org.kinds import PostKind, RiskClass, UnitKind
+from app.storage.bulk import chunks, insert_rows
 from app.storage.models import Person, Post, Unit
 
 TOWNSHIP_NAME = "青禾镇"
@@ -241,11 +240,10 @@ def _unit_row(
 
 def _insert_units(rows: Sequence[dict[str, object]]) -> dict[str, int]:
     """Insert the rows; their ids by name (names are unique across the demo)."""
-    for batch in chunked(rows, 200):
-        Unit.insert_many(batch).execute()
+    insert_rows(Unit, rows)
     names = [str(row["name"]) for row in rows]
     ids: dict[str, int] = {}
-    for chunk in chunked(names, 500):
+    for chunk in chunks(names):
         for unit in Unit.select(Unit.id, Unit.name).where(Unit.name.in_(chunk)):
             ids[unit.name] = unit.id
     return ids
@@ -405,12 +403,9 @@ def _maybe_phone(world: DemoWorld) -> str:
 
 def _insert_people(world: DemoWorld, new_people: Iterable[_NewPerson]) -> None:
     people = list(new_people)
-    for group in chunked(people, 300):
-        Person.insert_many(
-            [{"name": p.name, "phone": p.phone, "notes": ""} for p in group]
-        ).execute()
+    insert_rows(Person, [{"name": p.name, "phone": p.phone, "notes": ""} for p in people])
     ids: dict[str, int] = {}
-    for names in chunked([p.name for p in people], 500):
+    for names in chunks([p.name for p in people]):
         for row in Person.select(Person.id, Person.name).where(Person.name.in_(names)):
             ids[row.name] = row.id
     rows: list[dict[str, object]] = []
@@ -443,5 +438,4 @@ def _insert_people(world: DemoWorld, new_people: Iterable[_NewPerson]) -> None:
                     "end_date": None,
                 }
             )
-    for batch in chunked(rows, 200):
-        Post.insert_many(batch).execute()
+    insert_rows(Post, rows)

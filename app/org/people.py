@@ -8,6 +8,7 @@ from collections.abc import Iterable, Sequence
 from peewee import fn
 
 from app.org.kinds import PostKind, UnitKind
+from app.storage.bulk import chunks, insert_rows
 from app.storage.models import Person, Post, Unit, active_on, end_before
 
 ONE_DAY = dt.timedelta(days=1)
@@ -31,13 +32,15 @@ def titles_by_person(person_ids: Iterable[int], day: dt.date) -> dict[int, list[
     result: dict[int, list[str]] = {pid: [] for pid in ids}
     if not ids:
         return result
-    query = (
-        Post.select(Post.person, Post.title)
-        .where(Post.person.in_(ids) & active_on(Post, day))
-        .order_by(Post.person, Post.sort_order, Post.id)
-    )
-    for post in query:
-        result[post.person_id].append(post.title)
+    for chunk in chunks(ids):
+        query = (
+            Post.select(Post.person, Post.title)
+            .where(Post.person.in_(chunk) & active_on(Post, day))
+            .order_by(Post.person, Post.sort_order, Post.id)
+            .tuples()
+        )
+        for person_id, title in query:
+            result[person_id].append(title)
     return result
 
 
@@ -76,7 +79,8 @@ def add_posts(
     if not titles:
         return
     units = units or UnitMatcher()
-    Post.insert_many(
+    insert_rows(
+        Post,
         [
             {
                 "person": person.id,
@@ -87,8 +91,8 @@ def add_posts(
                 "start_date": day,
             }
             for order, title in enumerate(titles)
-        ]
-    ).execute()
+        ],
+    )
 
 
 def set_titles(

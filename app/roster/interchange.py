@@ -14,7 +14,7 @@ from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from pathlib import Path
 
-from peewee import Field, fn
+from peewee import fn
 
 from app.i18n import N_, _, format_date, pgettext
 from app.io.errors import InterchangeError, Problem
@@ -25,8 +25,9 @@ from app.org.people import ONE_DAY, UnitMatcher
 from app.roster import service
 from app.roster.roles import OFFICE_SYNONYMS, ROLE_SYNONYMS, GroupRole, OfficeRole
 from app.roster.snapshot import RosterLine, RosterSnapshot
+from app.storage.bulk import chunks, insert_rows
 from app.storage.db import database_proxy
-from app.storage.models import BaseModel, GroupMembership, Person, Post, end_before
+from app.storage.models import GroupMembership, Person, Post, end_before
 
 COL_ORDER = "序号"
 COL_NAME = "姓名"
@@ -393,11 +394,11 @@ def _refuse_later_places(plan: ImportPlan, effective: dt.date) -> None:
     rows = {c.name: c.row for c in plan.changes if c.kind == ChangeKind.ADD and c.row}
     problems = []
     names = list(rows)
-    for start in range(0, len(names), 500):
+    for chunk in chunks(names):
         later = (
             GroupMembership.select(GroupMembership.start_date, Person.name)
             .join(Person)
-            .where(Person.name.in_(names[start : start + 500]))
+            .where(Person.name.in_(chunk))
             .where(GroupMembership.start_date > effective)
         )
         for membership in later:
@@ -472,8 +473,7 @@ def _add_newcomers(
         return
     people: dict[str, Person] = {}
     names = [row.name for row in rows]
-    for start in range(0, len(names), 500):
-        chunk = names[start : start + 500]
+    for chunk in chunks(names):
         for person in Person.select().where(Person.name.in_(chunk)).order_by(Person.id.desc()):
             people[person.name] = person
     # People the database already knows keep their history of titles: the careful path.
@@ -492,25 +492,25 @@ def _add_newcomers(
         return
     # Field lists with tuples: peewee builds far less per value than with dicts.
     last_id = Person.select(fn.MAX(Person.id)).scalar() or 0
-    _insert(Person, (Person.name, Person.phone), [(r.name, r.phone) for r in strangers])
+    insert_rows(Person, [(r.name, r.phone) for r in strangers], fields=(Person.name, Person.phone))
     new_ids = {
         person.name: person.id
         for person in Person.select(Person.id, Person.name).where(Person.id > last_id)
     }
     other = PostKind.OTHER.value
-    _insert(
+    insert_rows(
         Post,
-        (Post.person, Post.title, Post.unit, Post.kind, Post.sort_order, Post.start_date),
-        [
+        fields=(Post.person, Post.title, Post.unit, Post.kind, Post.sort_order, Post.start_date),
+        rows=[
             (new_ids[row.name], title, units.unit_id(title), other, order, day)
             for row in strangers
             for order, title in enumerate(row.titles)
         ],
     )
     group_id = service.get_group(create=True).id
-    _insert(
+    insert_rows(
         GroupMembership,
-        (
+        fields=(
             GroupMembership.group,
             GroupMembership.person,
             GroupMembership.role,
@@ -518,7 +518,7 @@ def _add_newcomers(
             GroupMembership.sort_order,
             GroupMembership.start_date,
         ),
-        [
+        rows=[
             (
                 group_id,
                 new_ids[row.name],
@@ -530,14 +530,6 @@ def _add_newcomers(
             for row in strangers
         ],
     )
-
-
-def _insert(
-    model: type[BaseModel], fields: Sequence[Field], rows: list[tuple[object, ...]]
-) -> None:
-    # Batches keep each statement under the database's limit on bound parameters.
-    for start in range(0, len(rows), 400):
-        model.insert_many(rows[start : start + 400], fields=list(fields)).execute()
 
 
 def _follow_file_order(position: dict[str, int], day: dt.date) -> None:

@@ -26,6 +26,7 @@ from app.org.people import (
 )
 from app.roster.roles import GroupRole, OfficeRole
 from app.roster.snapshot import RosterLine, RosterSnapshot
+from app.storage.bulk import chunks
 from app.storage.db import database_proxy
 from app.storage.models import (
     GroupMembership,
@@ -138,8 +139,7 @@ def _ordered_memberships(group: LeadingGroup, day: dt.date) -> list[GroupMembers
 def places_on(membership_ids: Sequence[int], day: dt.date) -> dict[int, int]:
     """The reordered places in force on ``day`` (memberships never reordered are absent)."""
     places: dict[int, int] = {}
-    for start in range(0, len(membership_ids), 500):
-        chunk = membership_ids[start : start + 500]
+    for chunk in chunks(membership_ids):
         query = (
             MembershipOrder.select(MembershipOrder.membership, MembershipOrder.sort_order)
             .where(MembershipOrder.membership.in_(chunk) & (MembershipOrder.start_date <= day))
@@ -166,30 +166,52 @@ def set_place(membership: GroupMembership, place: int, day: dt.date) -> None:
 def roster_as_of(day: dt.date) -> RosterSnapshot:
     """The roster as it stood on ``day``: members in print order, titles held that day."""
     group = get_group()
-    memberships = _ordered_memberships(group, day)
-    titles = titles_by_person((m.person_id for m in memberships), day)
-    predecessor_ids = [m.predecessor_id for m in memberships if m.predecessor_id]
-    predecessor_names = {
-        m.id: m.person.name
-        for m in GroupMembership.select(GroupMembership.id, Person.name)
+    # Plain tuples, not model objects: a roster read is on the path of every page refresh,
+    # print and import, and building thousands of model objects dominated it.
+    rows = list(
+        GroupMembership.select(
+            GroupMembership.id,
+            GroupMembership.person,
+            GroupMembership.role,
+            GroupMembership.office_role,
+            GroupMembership.sort_order,
+            GroupMembership.start_date,
+            GroupMembership.end_date,
+            GroupMembership.predecessor,
+            Person.name,
+            Person.phone,
+        )
         .join(Person)
-        .where(GroupMembership.id.in_(predecessor_ids))
-    }
+        .where((GroupMembership.group == group) & active_on(GroupMembership, day))
+        .tuples()
+    )
+    places = places_on([row[0] for row in rows], day)
+    rows.sort(key=lambda r: (GroupRole(r[2]).rank, places.get(r[0], r[4]), r[0]))
+    titles = titles_by_person((row[1] for row in rows), day)
+    predecessor_names: dict[int, str] = {}
+    for chunk in chunks([row[7] for row in rows if row[7]]):
+        query = (
+            GroupMembership.select(GroupMembership.id, Person.name)
+            .join(Person)
+            .where(GroupMembership.id.in_(chunk))
+            .tuples()
+        )
+        predecessor_names.update(query)
     lines = tuple(
         RosterLine(
-            membership_id=m.id,
-            person_id=m.person_id,
-            name=m.person.name,
-            role=GroupRole(m.role),
-            office_role=OfficeRole(m.office_role) if m.office_role else None,
-            titles=tuple(titles.get(m.person_id, [])),
-            phone=m.person.phone,
-            start_date=m.start_date,
-            end_date=m.end_date,
-            sort_order=m.place,
-            predecessor_name=predecessor_names.get(m.predecessor_id, ""),
+            membership_id=mid,
+            person_id=person_id,
+            name=name,
+            role=GroupRole(role),
+            office_role=OfficeRole(office) if office else None,
+            titles=tuple(titles.get(person_id, [])),
+            phone=phone,
+            start_date=start,
+            end_date=end,
+            sort_order=places.get(mid, sort_order),
+            predecessor_name=predecessor_names.get(predecessor, "") if predecessor else "",
         )
-        for m in memberships
+        for mid, person_id, role, office, sort_order, start, end, predecessor, name, phone in rows
     )
     township = group.unit.name if group.unit_id else ""
     return RosterSnapshot(
