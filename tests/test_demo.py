@@ -181,3 +181,14 @@ def test_cli_demo_then_roster_list(capsys: pytest.CaptureFixture[str]) -> None:
     assert len(listing["members"]) >= 25
     assert listing["members"][0]["role"] == GroupRole.LEADER.value
     assert any(m["office_role"] == OfficeRole.DIRECTOR.value for m in listing["members"])
+
+
+def test_demo_fits_old_sqlite_parameter_limits() -> None:
+    import sqlite3
+
+    from app.storage.db import database_proxy
+
+    # SQLite before 3.32 (UOS V20, Kylin V10) binds at most 999 parameters a statement.
+    database_proxy.connection().setlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER, 999)
+    create_demo(scale=3, today=dt.date(2026, 11, 23))
+    assert Unit.select().count() > 80

@@ -22,7 +22,7 @@ from app.roster.interchange import (
     read_roster_file,
 )
 from app.roster.roles import GroupRole, OfficeRole
-from app.storage.db import database_path
+from app.storage.db import database_path, database_proxy
 from app.storage.models import GroupMembership, Person, Post, Unit
 
 DAY = dt.date(2025, 3, 1)
@@ -422,3 +422,15 @@ def test_a_newcomer_already_entered_for_later_is_refused_by_row(
     assert [p.row for p in caught.value.problems] == [4]
     assert "未来" in str(caught.value)
     assert db_snapshot() == before
+
+
+def test_large_imports_fit_old_sqlite_parameter_limits(tmp_path: Path, township: None) -> None:
+    # UOS V20 / Kylin V10 ship SQLite before 3.32: at most 999 parameters a statement.
+    connection = database_proxy.connection()
+    connection.setlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER, 999)
+    rows = [[i, f"成员{i:04d}", "成员", f"职务{i}、兼职{i}", ""] for i in range(1, 1201)]
+    import_roster(workbook(tmp_path / "big.xlsx", rows, merge_roles=False), DAY)
+    snapshot = service.roster_as_of(DAY)
+    assert len(snapshot.lines) == 1200
+    assert snapshot.lines[-1].titles == ("职务1200", "兼职1200")
+    assert import_roster(workbook(tmp_path / "big.xlsx", rows, merge_roles=False), DAY).is_empty

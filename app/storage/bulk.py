@@ -32,8 +32,9 @@ def insert_rows(
     the parameter limit allows."""
     if not rows:
         return
-    width = len(fields) if fields is not None else len(rows[0])  # type: ignore[arg-type]
-    size = max(1, MAX_PARAMETERS // max(1, width))
+    # peewee adds the columns that have defaults to every row: count every column.
+    width = len(model._meta.sorted_fields)
+    size = max(1, MAX_PARAMETERS // width)
     for batch in chunks(rows, size):
         query = model.insert_many(batch, fields=list(fields) if fields is not None else None)
         query.execute()
