@@ -537,7 +537,7 @@ def _follow_file_order(position: dict[str, int], day: dt.date) -> None:
     for line in service.roster_as_of(day).lines:
         wanted = position.get(line.name)
         if wanted is not None and line.sort_order != wanted:
-            service.set_place(GroupMembership.get_by_id(line.membership_id), wanted, day)
+            service.set_place(line, wanted, day)
 
 
 def import_roster(path: str | Path, effective: dt.date) -> ImportPlan:

@@ -118,24 +118,6 @@ def update_group(name: str, office_location: str) -> None:
 # ---------------------------------------------------------------------------- reading
 
 
-def _ordered_memberships(group: LeadingGroup, day: dt.date) -> list[GroupMembership]:
-    """Members on ``day`` in print order; each carries its place that day as ``place``.
-
-    ``place`` is an attribute of this query's objects only, never a stored field: saving
-    one of them cannot turn a day's place into the membership's first-day order.
-    """
-    rows = list(
-        GroupMembership.select(GroupMembership, Person)
-        .join(Person)
-        .where((GroupMembership.group == group) & active_on(GroupMembership, day))
-    )
-    places = places_on([m.id for m in rows], day)
-    for membership in rows:
-        membership.place = places.get(membership.id, membership.sort_order)
-    rows.sort(key=lambda m: (GroupRole(m.role).rank, m.place, m.id))
-    return rows
-
-
 def places_on(membership_ids: Sequence[int], day: dt.date) -> dict[int, int]:
     """The reordered places in force on ``day`` (memberships never reordered are absent)."""
     places: dict[int, int] = {}
@@ -150,17 +132,17 @@ def places_on(membership_ids: Sequence[int], day: dt.date) -> dict[int, int]:
     return places
 
 
-def set_place(membership: GroupMembership, place: int, day: dt.date) -> None:
+def set_place(line: RosterLine, place: int, day: dt.date) -> None:
     """Put a member at ``place`` in the order from ``day`` on, keeping earlier days' order."""
-    if day <= membership.start_date:
+    if day <= line.start_date:
         GroupMembership.update(sort_order=place).where(
-            GroupMembership.id == membership.id
+            GroupMembership.id == line.membership_id
         ).execute()
         return
     MembershipOrder.delete().where(
-        (MembershipOrder.membership == membership.id) & (MembershipOrder.start_date == day)
+        (MembershipOrder.membership == line.membership_id) & (MembershipOrder.start_date == day)
     ).execute()
-    MembershipOrder.create(membership=membership.id, start_date=day, sort_order=place)
+    MembershipOrder.create(membership=line.membership_id, start_date=day, sort_order=place)
 
 
 def roster_as_of(day: dt.date) -> RosterSnapshot:
@@ -249,7 +231,6 @@ def validate_member(
             limit=MAX_TITLE, title=long_titles[0][:20] + "…"
         )
     group = get_group()
-    others = [m for m in _ordered_memberships(group, day) if m.id != editing]
     if data.name and "name" not in errors:
         editing_person = (
             GroupMembership.get_by_id(editing).person_id if editing is not None else None
@@ -274,12 +255,21 @@ def validate_member(
                 name=data.name, date=format_date(max(day, clash.start_date))
             )
     if data.office_role == OfficeRole.DIRECTOR:
-        for other in others:
-            if other.office_role == OfficeRole.DIRECTOR.value:
-                errors["office_role"] = _(
-                    "{name} is already the office director; change that member first."
-                ).format(name=other.person.name)
-                break
+        director = (
+            Person.select(Person.name)
+            .join(GroupMembership)
+            .where(
+                (GroupMembership.group == group)
+                & active_on(GroupMembership, day)
+                & (GroupMembership.office_role == OfficeRole.DIRECTOR.value)
+                & (GroupMembership.id != (editing or 0))  # ids start at 1
+            )
+            .first()
+        )
+        if director is not None:
+            errors["office_role"] = _(
+                "{name} is already the office director; change that member first."
+            ).format(name=director.name)
     return errors
 
 
@@ -441,21 +431,22 @@ def end_membership(membership_id: int, last_day: dt.date) -> None:
 def move_member(membership_id: int, offset: int, day: dt.date) -> bool:
     """Move a member up (−1) or down (+1) among those of the same role, from ``day`` on."""
     with database_proxy.atomic():
-        membership = GroupMembership.get_by_id(membership_id)
-        block = [
-            m for m in _ordered_memberships(membership.group, day) if m.role == membership.role
-        ]
-        index = next((i for i, m in enumerate(block) if m.id == membership_id), None)
-        if index is None or not 0 <= index + offset < len(block):
+        lines = roster_as_of(day).lines
+        moving = next((line for line in lines if line.membership_id == membership_id), None)
+        if moving is None:
+            return False
+        block = [line for line in lines if line.role == moving.role]
+        index = block.index(moving)
+        if not 0 <= index + offset < len(block):
             return False
         # Keep the slots this block already uses; only who sits in them changes.
-        slots = sorted(m.place for m in block)
+        slots = sorted(line.sort_order for line in block)
         if len(set(slots)) < len(slots):
             slots = list(range(slots[0], slots[0] + len(slots)))
         block.insert(index + offset, block.pop(index))
-        for slot, member in zip(slots, block, strict=True):
-            if member.place != slot:
-                set_place(member, slot, day)
+        for slot, line in zip(slots, block, strict=True):
+            if line.sort_order != slot:
+                set_place(line, slot, day)
         return True
 
 
