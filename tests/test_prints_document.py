@@ -20,8 +20,6 @@ from app.prints.document import (
     LEFT_MARGIN,
     TYPE_WIDTH,
     OfficialDocument,
-    chinese_numeral,
-    heading_number,
 )
 from app.prints.fonts import (
     FontError,
@@ -32,6 +30,7 @@ from app.prints.fonts import (
     load_fonts,
     register_font_file,
 )
+from app.prints.numbering import chinese_numeral, heading_number
 from app.prints.paragraph import NO_LINE_START, CJKParagraph, break_lines
 
 RIGHT_EDGE = LEFT_MARGIN + TYPE_WIDTH

@@ -32,6 +32,7 @@ from ui.state import ui_settings
 
 if TYPE_CHECKING:
     from ui.pages.home import HomePage
+    from ui.pages.responsibility import ResponsibilityPage
     from ui.pages.roster import RosterPage
     from ui.pages.settings import SettingsPage
 
@@ -149,6 +150,13 @@ class MainWindow(QMainWindow):
             roster.roster_changed.connect(self._roster_changed)
             roster.status_message.connect(self.show_message)
             page = roster
+        elif key == "responsibility":
+            from ui.pages.responsibility import ResponsibilityPage
+
+            responsibility = ResponsibilityPage(self, today=self._today)
+            responsibility.responsibility_changed.connect(self._responsibility_changed)
+            responsibility.status_message.connect(self.show_message)
+            page = responsibility
         elif key == "settings":
             # Imported here: the settings page loads reportlab to show the print fonts.
             from ui.pages.settings import SettingsPage
@@ -172,10 +180,16 @@ class MainWindow(QMainWindow):
         return self.pages["roster"]  # type: ignore[return-value]
 
     @property
+    def responsibility_page(self) -> ResponsibilityPage:
+        return self.pages["responsibility"]  # type: ignore[return-value]
+
+    @property
     def settings_page(self) -> SettingsPage:
         return self.pages["settings"]  # type: ignore[return-value]
 
     def show_page(self, key: str) -> None:
+        """Show a page by its key; "responsibility/coverage" also opens that tab of the page."""
+        key, _slash, tab = key.partition("/")
         if key not in PAGE_KEYS:
             raise KeyError(key)
         row = PAGE_KEYS.index(key)
@@ -183,6 +197,8 @@ class MainWindow(QMainWindow):
             self.navigation.setCurrentRow(row)  # calls _row_changed
         else:
             self._row_changed(row)
+        if tab:
+            self.pages[key].show_tab(tab)  # type: ignore[attr-defined]
 
     def current_page(self) -> str:
         return PAGE_KEYS[self.stack.currentIndex()]
@@ -197,9 +213,16 @@ class MainWindow(QMainWindow):
         self.stack.setCurrentWidget(page)
 
     def _roster_changed(self) -> None:
+        # A hand-over passes areas of responsibility to the successor.
+        if self.pages.built("responsibility"):
+            self.responsibility_page.refresh()
         if self.pages.built("home"):
             self.home_page.refresh()
         self.update_title()
+
+    def _responsibility_changed(self) -> None:
+        if self.pages.built("home"):
+            self.home_page.refresh()
 
     def update_title(self) -> None:
         group = get_group()

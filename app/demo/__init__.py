@@ -15,6 +15,7 @@ from collections.abc import Callable
 from app.demo.group import build_group, formation_day
 from app.demo.names import NameMaker
 from app.demo.organisation import TOWNSHIP_NAME, build_organisation
+from app.demo.responsibility import build_responsibility
 from app.demo.world import DemoWorld
 from app.i18n import _
 from app.storage.db import database_proxy
@@ -24,8 +25,9 @@ __all__ = ["STEPS", "DemoError", "DemoWorld", "create_demo"]
 
 SEED = 20240601
 
-# The demo, step by step; later areas (meetings, inspections, hazards …) append theirs.
-STEPS: list[Callable[[DemoWorld], None]] = [build_organisation, build_group]
+# The demo, step by step; later areas (meetings, inspections, hazards …) append theirs.  The
+# responsibility step comes before the roster's history, whose hand-overs pass areas on.
+STEPS: list[Callable[[DemoWorld], None]] = [build_organisation, build_responsibility, build_group]
 
 
 class DemoError(Exception):

@@ -15,6 +15,7 @@ from app.demo.organisation import OFFICE_LOCATION, SAFETY_OFFICE, TOWNSHIP_NAME
 from app.demo.world import DemoPerson, DemoWorld
 from app.org.kinds import PostKind, UnitKind
 from app.org.people import UnitMatcher, set_titles, titles_by_person
+from app.responsibility.assignments import end_areas, set_level
 from app.roster import service
 from app.roster.roles import GroupRole, OfficeRole
 from app.storage.models import GroupMembership, Person, Post
@@ -150,6 +151,8 @@ def _second_year(world: DemoWorld, day: dt.date) -> None:
     last_day = day + dt.timedelta(days=30)
     service.end_membership(_current(leaving.id, last_day).id, last_day)
     set_titles(Person.get_by_id(leaving.id), [], last_day + DAY)
+    # The departments and villages the leaver answered for wait for the newcomer.
+    vacant = end_areas(leaving.id, last_day)
 
     joined = last_day + dt.timedelta(days=120)
     assert world.township is not None
@@ -180,6 +183,8 @@ def _second_year(world: DemoWorld, day: dt.date) -> None:
         person=newcomer,
         checked=True,
     )
+    for line in vacant:
+        set_level(newcomer.id, line.unit_id, line.level, joined, source=line.source)
 
 
 def _lately(world: DemoWorld, day: dt.date) -> None:

@@ -13,6 +13,7 @@ class UnitKind(StrEnum):
     VILLAGE = "village"  # 村委会
     COMMUNITY = "community"  # 社区
     ENTERPRISE = "enterprise"  # 企业 / 生产经营单位
+    INDUSTRY = "industry"  # 行业领域: a field of work, not a body; enterprises belong to one
     OTHER = "other"
 
     @property
@@ -26,6 +27,7 @@ _UNIT_LABELS = {
     UnitKind.VILLAGE: N_("Village"),
     UnitKind.COMMUNITY: N_("Community"),
     UnitKind.ENTERPRISE: N_("Enterprise"),
+    UnitKind.INDUSTRY: N_("Industry"),
     UnitKind.OTHER: N_("Other unit"),
 }
 

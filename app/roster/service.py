@@ -24,6 +24,7 @@ from app.org.people import (
     titles_by_person,
     transfer_posts,
 )
+from app.responsibility.assignments import transfer_assignments
 from app.roster.roles import GroupRole, OfficeRole
 from app.roster.snapshot import RosterLine, RosterSnapshot
 from app.storage.bulk import chunks
@@ -458,7 +459,8 @@ def hand_over(
     titles: Sequence[str] | None = None,
     phone: str = "",
 ) -> int:
-    """继任: from ``from_date`` the successor takes the member's place, group role and titles.
+    """继任: from ``from_date`` the successor takes the member's place, group role and titles,
+    and the areas the member answered for (fields of work, patronage).
 
     ``titles`` chooses which of the predecessor's titles pass over (all of them by default);
     the successor's own titles stay after them.  Returns the successor's membership id.
@@ -491,6 +493,8 @@ def hand_over(
         ):
             end_before(current, from_date)
         transfer_posts(predecessor, successor, from_date, titles)
+        # The post's fields of work and patronage pass with it (继任).
+        transfer_assignments(predecessor.id, successor.id, from_date)
         new = _continue_from(membership, from_date, person=successor.id, predecessor=membership.id)
     return int(new.id)
 

@@ -16,13 +16,44 @@ from app.i18n import _
 from app.storage.backup import backup_to, backups_folder, default_backup_name
 from app.storage.db import database_proxy, make_database, wrap_errors
 from app.storage.errors import NewerDatabaseError, StorageError
-from app.storage.models import ALL_MODELS, SchemaVersion
+from app.storage.models import (
+    ALL_MODELS,
+    Assignment,
+    Duty,
+    MatrixEntry,
+    MatrixRow,
+    SchemaVersion,
+    Unit,
+)
 
-CURRENT_VERSION = 1
+CURRENT_VERSION = 2
+
+
+def _to_version_2(db: peewee.Database) -> None:
+    """The responsibility system: duties, assignments, the matrix; enterprises' industry and
+    supervising department."""
+    from playhouse.migrate import SchemaMigrator, migrate
+
+    migrator = SchemaMigrator.from_database(db)
+    migrate(
+        migrator.add_column(Unit._meta.table_name, "industry_id", Unit.industry),
+        migrator.add_column(Unit._meta.table_name, "supervisor_id", Unit.supervisor),
+    )
+    db.create_tables([Duty, Assignment, MatrixRow, MatrixEntry])
+    install_default_duties()
+
+
+def install_default_duties() -> None:
+    """A new or upgraded database starts with the built-in duty lists, which a township adapts."""
+    # Imported here: the built-in texts belong to the responsibility area, not to storage.
+    from app.responsibility.duties import install_defaults
+
+    install_defaults()
+
 
 # version N -> the step that turns a version N-1 database into version N.  Version 1 is the
-# first released schema and is created directly from the models.
-MIGRATIONS: dict[int, Callable[[peewee.Database], None]] = {}
+# first released schema (the roster); a new database is created directly from the models.
+MIGRATIONS: dict[int, Callable[[peewee.Database], None]] = {2: _to_version_2}
 
 
 def open_database(url: str, *, create: bool = True) -> peewee.Database:
@@ -71,6 +102,7 @@ def _prepare_schema(db: peewee.Database, *, create: bool) -> None:
         with db.atomic():
             db.create_tables(ALL_MODELS)
             SchemaVersion.create(version=CURRENT_VERSION, written_by=__version__)
+            install_default_duties()
         return
     if version > CURRENT_VERSION:
         raise NewerDatabaseError(

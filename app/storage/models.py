@@ -38,6 +38,12 @@ class Unit(BaseModel):
     risk_class = pw.CharField(max_length=20, null=True)  # enterprises: RiskClass
     employees = pw.IntegerField(null=True)  # enterprises
     notes = pw.TextField(default="")
+    # Enterprises: the industry (a unit of kind "industry") and the department that supervises
+    # them (行业监管).  Added in schema 2.
+    industry = pw.ForeignKeyField(
+        "self", null=True, backref="industry_members", on_delete="SET NULL"
+    )
+    supervisor = pw.ForeignKeyField("self", null=True, backref="supervised", on_delete="SET NULL")
 
     class Meta:
         indexes = ((("parent", "name"), True),)
@@ -104,6 +110,66 @@ class MembershipOrder(BaseModel):
         indexes = ((("membership", "start_date"), True),)
 
 
+class Duty(BaseModel):
+    """One numbered duty of a kind of post (岗位安全职责): "（三）每季度至少带队检查1次"."""
+
+    post_kind = pw.CharField(max_length=40, index=True)  # app.org.kinds.PostKind
+    position = pw.IntegerField()  # 1-based; the printed number follows it
+    text = pw.TextField()
+    clause = pw.CharField(max_length=200, default="")  # where it comes from, e.g. "第十条"
+
+
+class Assignment(BaseModel):
+    """A person answers for an area at a responsibility level, from a first to a last day.
+
+    The area is a unit: the township itself, a department, a village or community, or an
+    industry.  Patronage (包保) is direct leadership of a village or community.  Rows written
+    by a matrix import carry ``source = "matrix"`` so the next import can replace them without
+    touching what was entered by hand.
+    """
+
+    person = pw.ForeignKeyField(Person, backref="assignments", on_delete="CASCADE")
+    unit = pw.ForeignKeyField(Unit, backref="assignments", on_delete="CASCADE")
+    level = pw.CharField(max_length=30)  # app.responsibility.levels.Level
+    source = pw.CharField(max_length=20, default="manual")
+    note = pw.CharField(max_length=200, default="")
+    start_date = pw.DateField()
+    end_date = pw.DateField(null=True)
+
+    class Meta:
+        indexes = (
+            (("unit", "start_date"), False),
+            (("person", "start_date"), False),
+        )
+
+
+class MatrixRow(BaseModel):
+    """A row of the responsibility matrix (责任制分工表), in the township's order."""
+
+    position = pw.IntegerField(index=True)
+    duties = pw.TextField(default="")  # 安全生产重点职责, as written
+
+
+class MatrixEntry(BaseModel):
+    """One name in a matrix cell ("、" separates several).
+
+    It links to a person, to a unit (责任科室), or to a post title whose holder is looked up on
+    the day printed (so a successor appears without editing the matrix); otherwise it is text
+    such as "局、科主要负责人".
+    """
+
+    row = pw.ForeignKeyField(MatrixRow, backref="entries", on_delete="CASCADE")
+    column = pw.CharField(max_length=20)  # app.responsibility.matrix.Column
+    position = pw.IntegerField()
+    text = pw.CharField(max_length=200)
+    person = pw.ForeignKeyField(Person, null=True, on_delete="SET NULL")
+    unit = pw.ForeignKeyField(Unit, null=True, on_delete="SET NULL")
+    post_title = pw.CharField(max_length=120, null=True)
+
+    class Meta:
+        indexes = ((("row", "column", "position"), True),)
+
+
 # Every model, in an order that respects foreign keys (for create_tables and tests).
 ALL_MODELS: list[type[BaseModel]] = [
     SchemaVersion,
@@ -113,6 +179,10 @@ ALL_MODELS: list[type[BaseModel]] = [
     LeadingGroup,
     GroupMembership,
     MembershipOrder,
+    Duty,
+    Assignment,
+    MatrixRow,
+    MatrixEntry,
 ]
 
 

@@ -1,4 +1,4 @@
-"""The home page: what needs attention.  For now the roster; the other areas say when."""
+"""The home page: what needs attention: the roster, the coverage check; later areas say when."""
 
 from __future__ import annotations
 
@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.i18n import _, ngettext, pgettext
+from app.responsibility.coverage import Coverage, check_coverage
 from app.roster.summary import RosterSummary, roster_summary
 from ui.pages.areas import COMING_LATER, areas
 from ui.widgets.cards import WARNING_STYLE, Card, heading, muted
@@ -40,26 +41,27 @@ class HomePage(QWidget):
         self.leaders_label = QLabel(self.roster_card)
         self.director_label = QLabel(self.roster_card)
         self.change_label = QLabel(self.roster_card)
-        for label in (
-            self.members_label,
-            self.leaders_label,
-            self.director_label,
-            self.change_label,
-        ):
-            label.setWordWrap(True)
-            label.setTextFormat(Qt.TextFormat.PlainText)
-            self.roster_card.body.addWidget(label)
-        open_roster = QPushButton(_("Open the roster"), self.roster_card)
-        open_roster.clicked.connect(lambda: self.navigate.emit("roster"))
-        row = QHBoxLayout()
-        row.addWidget(open_roster)
-        row.addStretch(1)
-        self.roster_card.body.addSpacing(6)
-        self.roster_card.body.addLayout(row)
+        self._fill_card(
+            self.roster_card,
+            [self.members_label, self.leaders_label, self.director_label, self.change_label],
+            _("Open the roster"),
+            "roster",
+        )
+
+        self.coverage: Coverage | None = None
+        self.coverage_card = Card(areas()["responsibility"].title, self)
+        self.coverage_label = QLabel(self.coverage_card)
+        self._fill_card(
+            self.coverage_card,
+            [self.coverage_label],
+            _("Open the coverage check"),
+            "responsibility/coverage",
+        )
 
         grid = QGridLayout()
         grid.setSpacing(14)
-        grid.addWidget(self.roster_card, 0, 0, 1, 2)
+        grid.addWidget(self.roster_card, 0, 0)
+        grid.addWidget(self.coverage_card, 0, 1)
         self.later_cards: dict[str, Card] = {}
         texts = areas()
         for number, key in enumerate(COMING_LATER):
@@ -100,6 +102,20 @@ class HomePage(QWidget):
 
         self.refresh()
 
+    def _fill_card(self, card: Card, labels: list[QLabel], button: str, target: str) -> None:
+        """Wrapping plain-text labels, then a button that opens ``target``."""
+        for label in labels:
+            label.setWordWrap(True)
+            label.setTextFormat(Qt.TextFormat.PlainText)
+            card.body.addWidget(label)
+        open_button = QPushButton(button, card)
+        open_button.clicked.connect(lambda: self.navigate.emit(target))
+        row = QHBoxLayout()
+        row.addWidget(open_button)
+        row.addStretch(1)
+        card.body.addSpacing(6)
+        card.body.addLayout(row)
+
     def today(self) -> dt.date:
         return self._today or dt.date.today()
 
@@ -131,3 +147,27 @@ class HomePage(QWidget):
             if summary.last_change
             else _("No changes recorded yet.")
         )
+        self._show_coverage(check_coverage(day))
+
+    def _show_coverage(self, coverage: Coverage) -> None:
+        self.coverage = coverage
+        if coverage.complete:
+            self.coverage_label.setText(
+                _(
+                    "Every department, village, community and enterprise has someone "
+                    "answerable for safety."
+                )
+            )
+            self.coverage_label.setStyleSheet("")
+            return
+        lines = [
+            ngettext(
+                "{count} gap where nobody is answerable:",
+                "{count} gaps where nobody is answerable:",
+                len(coverage.gaps),
+            ).format(count=len(coverage.gaps))
+        ]
+        for rule, count in coverage.counts.items():
+            lines.append(_("{rule}: {count}").format(rule=rule.label, count=count))
+        self.coverage_label.setText("\n".join(lines))
+        self.coverage_label.setStyleSheet(WARNING_STYLE)

@@ -1,0 +1,285 @@
+"""The responsibility matrix (责任制分工表) as stored: ordered rows of linked names.
+
+Each row is a field of work: 单位负责人 · 分管负责人 · 责任科室 · 责任人 · 安全生产重点职责.
+A name in a cell links to a person, a unit, or a post title (whose holder is looked up on the
+day shown, so a successor appears without editing the matrix); anything else ("局、科主要负责人")
+stays text.  The matrix also states fields of work: saving it keeps the assignments it implies
+(principals lead overall; a deputy leads the row's departments; the 责任人 answers directly)
+in step, without touching assignments entered by hand.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from enum import StrEnum
+
+from app.i18n import N_, _
+from app.io.text import normalize_name
+from app.org.kinds import PostKind, UnitKind
+from app.responsibility.assignments import AREA_KINDS, FROM_MATRIX, set_level
+from app.responsibility.levels import Level
+from app.storage.bulk import insert_rows
+from app.storage.db import database_proxy
+from app.storage.models import (
+    Assignment,
+    MatrixEntry,
+    MatrixRow,
+    Person,
+    Post,
+    Unit,
+    active_on,
+    end_before,
+)
+
+
+class Column(StrEnum):
+    PRINCIPALS = "principals"  # 单位负责人
+    DEPUTIES = "deputies"  # 分管负责人
+    DEPARTMENTS = "departments"  # 责任科室
+    RESPONSIBLE = "responsible"  # 责任人
+
+    @property
+    def chinese(self) -> str:
+        return _CHINESE[self]
+
+    @property
+    def label(self) -> str:
+        return _(_LABELS[self])
+
+
+_CHINESE = {
+    Column.PRINCIPALS: "单位负责人",
+    Column.DEPUTIES: "分管负责人",
+    Column.DEPARTMENTS: "责任科室",
+    Column.RESPONSIBLE: "责任人",
+}
+_LABELS = {
+    Column.PRINCIPALS: N_("Unit heads"),
+    Column.DEPUTIES: N_("Overseeing leaders"),
+    Column.DEPARTMENTS: N_("Responsible departments"),
+    Column.RESPONSIBLE: N_("Responsible persons"),
+}
+DUTIES_CHINESE = "安全生产重点职责"
+PEOPLE_COLUMNS = (Column.PRINCIPALS, Column.DEPUTIES, Column.RESPONSIBLE)
+SEPARATOR = "、"
+# "张三（副镇长）": a name with the title in brackets.
+_NAME_WITH_TITLE = re.compile(r"^(?P<name>[^（(]+)[（(](?P<title>[^）)]+)[）)]$")
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One name in a cell, as written, and what it links to (at most one of the three)."""
+
+    text: str
+    person_id: int | None = None
+    unit_id: int | None = None
+    post_title: str | None = None
+
+    @property
+    def linked(self) -> bool:
+        return self.person_id is not None or self.unit_id is not None or bool(self.post_title)
+
+
+@dataclass(frozen=True)
+class MatrixLine:
+    cells: dict[Column, tuple[Entry, ...]]
+    duties: str
+
+    def text(self, column: Column) -> str:
+        return SEPARATOR.join(entry.text for entry in self.cells.get(column, ()))
+
+
+class Linker:
+    """Finds what a cell's names refer to on a day.  Built once per import or edit."""
+
+    def __init__(self, day: dt.date):
+        self.day = day
+        self._people: dict[str, int] = {}
+        for pid, name in Person.select(Person.id, Person.name).order_by(Person.id).tuples():
+            self._people.setdefault(name, pid)  # a shared name means the earliest person
+        holders: dict[str, set[int]] = {}
+        for title, pid in Post.select(Post.title, Post.person).where(active_on(Post, day)).tuples():
+            holders.setdefault(title, set()).add(pid)
+        # A title held by several people ("副镇长") names nobody in particular.
+        self._posts = {title for title, pids in holders.items() if len(pids) == 1}
+        area_kinds = [kind.value for kind in AREA_KINDS if kind != UnitKind.TOWNSHIP]
+        self._units = dict(
+            Unit.select(Unit.name, Unit.id).where(Unit.kind.in_(area_kinds)).tuples()
+        )
+
+    def entry(self, text: str, column: Column) -> Entry:
+        text = " ".join(text.split())
+        if column == Column.DEPARTMENTS:
+            unit_id = self._units.get(text)
+            return Entry(text, unit_id=unit_id)
+        name = normalize_name(text)
+        if name in self._people:
+            return Entry(text, person_id=self._people[name])
+        bracketed = _NAME_WITH_TITLE.match(text)
+        if bracketed:
+            name = normalize_name(bracketed["name"])
+            if name in self._people:
+                return Entry(text, person_id=self._people[name])
+        if text in self._posts:
+            return Entry(text, post_title=text)
+        return Entry(text)
+
+    def cell(self, text: str, column: Column) -> tuple[Entry, ...]:
+        return tuple(self.entry(part, column) for part in split_cell(text))
+
+
+def split_cell(text: str) -> list[str]:
+    """The names in a cell: "、" (and line breaks, "，" "," "；") separate them."""
+    parts = re.split(r"[、，,；;\n]+", text)
+    return [" ".join(part.split()) for part in parts if part.strip()]
+
+
+def load_matrix() -> list[MatrixLine]:
+    """The stored rows in order (two queries, whatever the size)."""
+    rows = list(MatrixRow.select(MatrixRow.id, MatrixRow.duties).order_by(MatrixRow.position))
+    cells: dict[int, dict[Column, list[Entry]]] = {row.id: {} for row in rows}
+    query = (
+        MatrixEntry.select(
+            MatrixEntry.row,
+            MatrixEntry.column,
+            MatrixEntry.text,
+            MatrixEntry.person,
+            MatrixEntry.unit,
+            MatrixEntry.post_title,
+        )
+        .order_by(MatrixEntry.row, MatrixEntry.column, MatrixEntry.position)
+        .tuples()
+    )
+    for row_id, column, text, person, unit, post in query:
+        cells[row_id].setdefault(Column(column), []).append(Entry(text, person, unit, post))
+    return [
+        MatrixLine({col: tuple(entries) for col, entries in cells[row.id].items()}, row.duties)
+        for row in rows
+    ]
+
+
+def save_matrix(lines: Sequence[MatrixLine], day: dt.date) -> None:
+    """Make ``lines`` the whole matrix from ``day``, and bring the assignments it implies into
+    step from that day.  All or nothing."""
+    with database_proxy.atomic():
+        MatrixEntry.delete().execute()
+        MatrixRow.delete().execute()
+        entries: list[dict[str, object]] = []
+        for position, line in enumerate(lines, start=1):
+            row = MatrixRow.create(position=position, duties=line.duties)
+            for column, cell in line.cells.items():
+                for order, entry in enumerate(cell, start=1):
+                    entries.append(
+                        {
+                            "row": row.id,
+                            "column": column.value,
+                            "position": order,
+                            "text": entry.text,
+                            "person": entry.person_id,
+                            "unit": entry.unit_id,
+                            "post_title": entry.post_title,
+                        }
+                    )
+        insert_rows(MatrixEntry, entries)
+        sync_assignments(lines, day)
+
+
+def post_holders(titles: Iterable[str], day: dt.date) -> dict[str, list[tuple[int, str]]]:
+    """Who holds each title on ``day``: (person id, name) in the order they took it."""
+    wanted = sorted(set(titles))
+    result: dict[str, list[tuple[int, str]]] = {title: [] for title in wanted}
+    if not wanted:
+        return result
+    query = (
+        Post.select(Post.title, Person.id, Person.name)
+        .join(Person, on=Post.person == Person.id)
+        .where(Post.title.in_(wanted) & active_on(Post, day))
+        .order_by(Post.start_date, Post.id)
+        .tuples()
+    )
+    for title, pid, name in query:
+        result[title].append((pid, name))
+    return result
+
+
+def people_in(cell: Iterable[Entry], holders: dict[str, list[tuple[int, str]]]) -> list[int]:
+    """The people a cell names: linked persons, and the holders of linked posts."""
+    ids: list[int] = []
+    for entry in cell:
+        if entry.person_id is not None:
+            ids.append(entry.person_id)
+        elif entry.post_title:
+            ids.extend(pid for pid, _name in holders.get(entry.post_title, ()))
+    return ids
+
+
+def implied_assignments(lines: Sequence[MatrixLine], day: dt.date) -> dict[tuple[int, int], Level]:
+    """(person, unit) -> level, as the matrix states them on ``day``.
+
+    Principals lead the township overall; a row's overseeing leaders lead its departments
+    (the deputy in charge of work safety by comprehensive supervision); its 责任人 answer
+    directly.  Where one person is named at two levels for a unit, the higher one counts.
+    """
+    titles = [
+        entry.post_title
+        for line in lines
+        for cell in line.cells.values()
+        for entry in cell
+        if entry.post_title
+    ]
+    holders = post_holders(titles, day)
+    safety_deputies = {
+        pid
+        for (pid,) in Post.select(Post.person)
+        .where(active_on(Post, day) & (Post.kind == PostKind.SAFETY_DEPUTY.value))
+        .tuples()
+    }
+    township = (
+        Unit.select(Unit.id).where(Unit.kind == UnitKind.TOWNSHIP.value).order_by(Unit.id).scalar()
+    )
+    implied: dict[tuple[int, int], Level] = {}
+
+    def add(person_id: int, unit_id: int, level: Level) -> None:
+        known = implied.get((person_id, unit_id))
+        if known is None or level.rank < known.rank:
+            implied[(person_id, unit_id)] = level
+
+    for line in lines:
+        units = [e.unit_id for e in line.cells.get(Column.DEPARTMENTS, ()) if e.unit_id]
+        if township is not None:
+            for pid in people_in(line.cells.get(Column.PRINCIPALS, ()), holders):
+                add(pid, township, Level.OVERALL)
+        for pid in people_in(line.cells.get(Column.DEPUTIES, ()), holders):
+            level = Level.SUPERVISION if pid in safety_deputies else Level.DIRECT_LEADERSHIP
+            for unit_id in units:
+                add(pid, unit_id, level)
+        for pid in people_in(line.cells.get(Column.RESPONSIBLE, ()), holders):
+            for unit_id in units:
+                add(pid, unit_id, Level.DIRECT)
+    return implied
+
+
+def sync_assignments(lines: Sequence[MatrixLine], day: dt.date) -> tuple[int, int]:
+    """Bring the matrix's assignments in step from ``day``; returns (begun, ended).
+
+    Assignments a clerk entered by hand win: the matrix never changes or ends them.
+    """
+    implied = implied_assignments(lines, day)
+    active = list(Assignment.select().where(active_on(Assignment, day)))
+    by_pair = {(row.person_id, row.unit_id): row for row in active}
+    begun = ended = 0
+    for row in active:
+        pair = (row.person_id, row.unit_id)
+        if row.source == FROM_MATRIX and pair not in implied:
+            end_before(row, day)
+            ended += 1
+    for (person_id, unit_id), level in implied.items():
+        row = by_pair.get((person_id, unit_id))
+        if row is not None and (row.source != FROM_MATRIX or row.level == level.value):
+            continue
+        set_level(person_id, unit_id, level, day, source=FROM_MATRIX)
+        begun += 1
+    return begun, ended
