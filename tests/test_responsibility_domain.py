@@ -392,3 +392,33 @@ def test_the_demo_township_has_a_matrix_fields_patronage_and_a_few_gaps() -> Non
     }
     assert {p.name for p in overall} == holders
     assert grid.people_of(township.id)[Level.SUPERVISION]
+
+
+def test_each_responsible_person_answers_for_the_departments_they_work_in(
+    town: dict[str, int],
+) -> None:
+    economist = person("钱进", ("经济发展办公室主任", PostKind.DEPARTMENT_HEAD, town["economy"]))
+    linker = Linker(D0)
+    save_matrix(
+        [
+            _line(
+                linker,
+                "",
+                "陈思远",
+                "应急管理办公室、经济发展办公室",
+                "罗勇、钱进、局、科主要负责人",
+            )
+        ],
+        D0,
+    )
+    direct = {
+        (line.person_name, line.unit_name)
+        for line in assign.assignments_as_of(D0)
+        if line.level == Level.DIRECT
+    }
+    assert direct == {("罗勇", "应急管理办公室"), ("钱进", "经济发展办公室")}
+    assert economist
+    # Someone who works in none of the row's departments answers for all of them.
+    save_matrix([_line(linker, "", "", "应急管理办公室、经济发展办公室", "李春")], D1)
+    direct = {line.unit_name for line in assign.assignments_as_of(D1) if line.person_name == "李春"}
+    assert direct == {"应急管理办公室", "经济发展办公室"}

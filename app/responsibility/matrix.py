@@ -221,7 +221,8 @@ def implied_assignments(lines: Sequence[MatrixLine], day: dt.date) -> dict[tuple
 
     Principals lead the township overall; a row's overseeing leaders lead its departments
     (the deputy in charge of work safety by comprehensive supervision); its 责任人 answer
-    directly.  Where one person is named at two levels for a unit, the higher one counts.
+    directly for the departments they work in (for all of the row's if they work in none).
+    Where one person is named at two levels for a unit, the higher one counts.
     """
     titles = [
         entry.post_title
@@ -237,6 +238,13 @@ def implied_assignments(lines: Sequence[MatrixLine], day: dt.date) -> dict[tuple
         .where(active_on(Post, day) & (Post.kind == PostKind.SAFETY_DEPUTY.value))
         .tuples()
     }
+    posts_in: dict[int, set[int]] = {}
+    for pid, unit_id in (
+        Post.select(Post.person, Post.unit)
+        .where(active_on(Post, day) & Post.unit.is_null(False))
+        .tuples()
+    ):
+        posts_in.setdefault(pid, set()).add(unit_id)
     township = (
         Unit.select(Unit.id).where(Unit.kind == UnitKind.TOWNSHIP.value).order_by(Unit.id).scalar()
     )
@@ -257,7 +265,10 @@ def implied_assignments(lines: Sequence[MatrixLine], day: dt.date) -> dict[tuple
             for unit_id in units:
                 add(pid, unit_id, level)
         for pid in people_in(line.cells.get(Column.RESPONSIBLE, ()), holders):
-            for unit_id in units:
+            # Several departments and several 责任人 in a row: each answers for the ones they
+            # work in; someone who works in none of them answers for all of the row's.
+            own = [unit_id for unit_id in units if unit_id in posts_in.get(pid, ())]
+            for unit_id in own or units:
                 add(pid, unit_id, Level.DIRECT)
     return implied
 

@@ -24,7 +24,6 @@ from app.org.people import (
     titles_by_person,
     transfer_posts,
 )
-from app.responsibility.assignments import transfer_assignments
 from app.roster.roles import GroupRole, OfficeRole
 from app.roster.snapshot import RosterLine, RosterSnapshot
 from app.storage.bulk import chunks
@@ -493,7 +492,10 @@ def hand_over(
         ):
             end_before(current, from_date)
         transfer_posts(predecessor, successor, from_date, titles)
-        # The post's fields of work and patronage pass with it (继任).
+        # The post's fields of work and patronage pass with it (继任).  Imported here: the
+        # roster is read at start-up, hand-overs are rare.
+        from app.responsibility.assignments import transfer_assignments
+
         transfer_assignments(predecessor.id, successor.id, from_date)
         new = _continue_from(membership, from_date, person=successor.id, predecessor=membership.id)
     return int(new.id)

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QGridLayout,
     QHBoxLayout,
@@ -16,11 +17,13 @@ from PySide6.QtWidgets import (
 )
 
 from app.i18n import _, ngettext, pgettext
-from app.responsibility.coverage import Coverage, check_coverage
 from app.roster.summary import RosterSummary, roster_summary
 from ui.pages.areas import COMING_LATER, areas
 from ui.widgets.cards import WARNING_STYLE, Card, heading, muted
 from ui.widgets.forms import long_date
+
+if TYPE_CHECKING:
+    from app.responsibility.coverage import Coverage
 
 
 class HomePage(QWidget):
@@ -147,9 +150,18 @@ class HomePage(QWidget):
             if summary.last_change
             else _("No changes recorded yet.")
         )
-        self._show_coverage(check_coverage(day))
+        # The home page is what start-up paints first: the coverage check (and its module)
+        # waits until the window is on screen.
+        if self.coverage is None:
+            self.coverage_label.setText(_("Checking…"))
+            QTimer.singleShot(0, self.refresh_coverage)
+        else:
+            self.refresh_coverage()
 
-    def _show_coverage(self, coverage: Coverage) -> None:
+    def refresh_coverage(self) -> None:
+        from app.responsibility.coverage import check_coverage
+
+        coverage = check_coverage(self.today())
         self.coverage = coverage
         if coverage.complete:
             self.coverage_label.setText(
