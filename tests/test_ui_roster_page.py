@@ -290,6 +290,33 @@ def test_end_membership_keeps_the_history(page: RosterPage, monkeypatch, qtbot) 
     assert "闫旻" in names_in_db(TODAY - dt.timedelta(days=1))
 
 
+@pytest.mark.parametrize("end_areas", [True, False])
+def test_ending_a_membership_can_end_the_areas_the_member_answers_for(
+    page: RosterPage, monkeypatch, qtbot, end_areas: bool
+) -> None:
+    from app.org.kinds import UnitKind
+    from app.responsibility.assignments import assignments_as_of, set_level
+    from app.responsibility.levels import Level
+    from app.storage.models import Person, Unit
+
+    village = Unit.create(name="常青村", kind=UnitKind.VILLAGE.value)
+    person = Person.get(Person.name == "闫旻")
+    set_level(person.id, village.id, Level.DIRECT_LEADERSHIP, START)
+
+    def end(dialog: EndMembershipDialog) -> None:
+        assert dialog.areas_check.isVisibleTo(dialog) and "常青村" in dialog.areas_check.text()
+        dialog.areas_check.setChecked(end_areas)
+        dialog.accept()
+
+    answer_with(monkeypatch, end)
+    select(page, "闫旻")
+    with qtbot.waitSignal(page.roster_changed):
+        page.end_action.trigger()
+    assert "闫旻" not in names_in_db(TODAY)
+    assert bool(assignments_as_of(TODAY, person_id=person.id)) is not end_areas
+    assert assignments_as_of(TODAY - dt.timedelta(days=1), person_id=person.id)
+
+
 def test_an_entry_made_by_mistake_can_be_removed_after_confirming(
     page: RosterPage, monkeypatch, qtbot
 ) -> None:

@@ -412,8 +412,12 @@ def _check_active(membership: GroupMembership, day: dt.date) -> None:
         )
 
 
-def end_membership(membership_id: int, last_day: dt.date) -> None:
-    """The member leaves the group after ``last_day``; the history stays."""
+def end_membership(membership_id: int, last_day: dt.date, *, end_areas: bool = False) -> None:
+    """The member leaves the group after ``last_day``; the history stays.
+
+    ``end_areas``: the person also stops answering for their areas (fields of work,
+    patronage) after that day — someone who leaves the township rather than just the group.
+    """
     with database_proxy.atomic():
         membership = GroupMembership.get_by_id(membership_id)
         if last_day < membership.start_date:
@@ -426,6 +430,10 @@ def end_membership(membership_id: int, last_day: dt.date) -> None:
             )
         membership.end_date = last_day
         membership.save()
+        if end_areas:
+            from app.responsibility.assignments import end_areas as end_person_areas
+
+            end_person_areas(membership.person_id, last_day)
 
 
 def move_member(membership_id: int, offset: int, day: dt.date) -> bool:

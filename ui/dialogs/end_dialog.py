@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from PySide6.QtWidgets import (
+    QCheckBox,
     QDialogButtonBox,
     QFormLayout,
     QLabel,
@@ -13,8 +14,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.i18n import _
+from app.i18n import _, ngettext, pgettext
 from app.org.people import ONE_DAY
+from app.responsibility.assignments import assignments_as_of
 from app.roster import service
 from app.roster.service import RosterError
 from app.roster.snapshot import RosterLine
@@ -57,6 +59,20 @@ class EndMembershipDialog(FormDialog):
                 name=line.name
             ),
         )
+        # Someone who leaves the township also stops answering for their areas; someone who
+        # only leaves the group (a village secretary, say) keeps them: the clerk decides.
+        areas = assignments_as_of(default_last_day(line, day), person_id=line.person_id)
+        self.areas_check = QCheckBox(self)
+        self.areas_check.setVisible(bool(areas))
+        if areas:
+            names = pgettext("list of names", ", ").join(area.unit_name for area in areas)
+            self.areas_check.setText(
+                ngettext(
+                    "Also end the area {name} answers for: {areas}",
+                    "Also end the {count} areas {name} answers for: {areas}",
+                    len(areas),
+                ).format(name=line.name, count=len(areas), areas=names)
+            )
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self
         )
@@ -74,6 +90,7 @@ class EndMembershipDialog(FormDialog):
         layout = QVBoxLayout(self)
         layout.addWidget(intro)
         layout.addLayout(form)
+        layout.addWidget(self.areas_check)
         layout.addWidget(self.general_error)
         layout.addWidget(
             hint_label(
@@ -104,7 +121,9 @@ class EndMembershipDialog(FormDialog):
 
     def accept(self) -> None:
         try:
-            service.end_membership(self._line.membership_id, self.last_day)
+            service.end_membership(
+                self._line.membership_id, self.last_day, end_areas=self.areas_check.isChecked()
+            )
         except RosterError as error:
             self.errors.show(error.errors)
             return
