@@ -95,6 +95,11 @@ def build_parser() -> argparse.ArgumentParser:
     r_list.add_argument("--format", choices=("text", "json", "csv"), default="text")
     r_list.set_defaults(handler=_roster_list)
 
+    # Imported here: that module takes what it needs from this one.
+    from app.responsibility.commands import add_commands
+
+    add_commands(areas)
+
     shot = areas.add_parser("screenshot", help=_("render GUI pages to PNG offscreen"))
     shot.add_argument("page", nargs="?", choices=PAGES)
     shot.add_argument("out", nargs="?", type=Path)

@@ -422,3 +422,27 @@ def test_each_responsible_person_answers_for_the_departments_they_work_in(
     save_matrix([_line(linker, "", "", "应急管理办公室、经济发展办公室", "李春")], D1)
     direct = {line.unit_name for line in assign.assignments_as_of(D1) if line.person_name == "李春"}
     assert direct == {"应急管理办公室", "经济发展办公室"}
+
+
+def test_a_hand_over_renames_the_matrix_and_a_leaver_gets_no_new_areas(
+    town: dict[str, int],
+) -> None:
+    linker = Linker(D0)
+    save_matrix([_line(linker, "王伟", "陈思远（副镇长）", "经济发展办公室", "")], D0)
+    membership = service.add_member(
+        service.MemberInput(name="陈思远", role=GroupRole.DEPUTY, titles=("副镇长",)), D0
+    )
+    service.hand_over(membership, "孙立", D1)
+    successor = Person.get(Person.name == "孙立").id
+    (entry,) = load_matrix()[0].cells[Column.DEPUTIES]
+    assert entry == Entry("孙立（副镇长）", person_id=successor)
+    save_matrix(load_matrix(), D2)  # saving it again hands nothing back
+    (line,) = assign.assignments_as_of(D2, unit_id=town["economy"])
+    assert line.person_name == "孙立" and line.start == D1
+
+    # The principal leaves the township (no post, not in the group): an old matrix that still
+    # names him gives him nothing new.
+    Post.update(end_date=D1).where(Post.person == town["secretary"]).execute()
+    assign.end_areas(town["secretary"], D1)
+    save_matrix(load_matrix(), D2)
+    assert assign.assignments_as_of(D2, person_id=town["secretary"]) == []

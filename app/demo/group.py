@@ -16,6 +16,7 @@ from app.demo.world import DemoPerson, DemoWorld
 from app.org.kinds import PostKind, UnitKind
 from app.org.people import UnitMatcher, set_titles, titles_by_person
 from app.responsibility.assignments import end_areas, set_level
+from app.responsibility.matrix import pass_entries
 from app.roster import service
 from app.roster.roles import GroupRole, OfficeRole
 from app.storage.models import GroupMembership, Person, Post
@@ -185,6 +186,7 @@ def _second_year(world: DemoWorld, day: dt.date) -> None:
     )
     for line in vacant:
         set_level(newcomer.id, line.unit_id, line.level, joined, source=line.source)
+    pass_entries(leaving.id, newcomer.id)  # the 分工表 names the newcomer from now on
 
 
 def _lately(world: DemoWorld, day: dt.date) -> None:

@@ -40,6 +40,7 @@ from app.io.text import header_key, normalize_cell
 
 if TYPE_CHECKING:
     from openpyxl import Workbook
+    from openpyxl.worksheet.worksheet import Worksheet
 
 # The header is looked for among this many non-empty rows: titles, subtitles, "填报单位："
 # lines and blank spacer rows come first in real files, but never a whole page of them.
@@ -346,17 +347,21 @@ def write_table(
     *,
     title: str | None = None,
     sheet_name: str = DEFAULT_SHEET_NAME,
+    merge_down: Sequence[int] = (),
 ) -> int:
     """Write a header and rows to .xlsx or .csv, atomically; returns the number of rows.
 
     The .xlsx gets ``title`` in a merged row above the header; a CSV has no title row (a
-    title would read as a broken header in other programs).  Text that a spreadsheet would
-    evaluate (= + - @ first) stays text.  On any error the previous file is untouched.
+    title would read as a broken header in other programs).  In the .xlsx, runs of equal,
+    non-empty text in the 0-based columns ``merge_down`` become one merged block, the way
+    clerks lay such columns out (reading fills the block down again).  Text that a
+    spreadsheet would evaluate (= + - @ first) stays text.  On any error the previous file
+    is untouched.
     """
     path = Path(path)
     suffix = path.suffix.lower()
     if suffix == ".xlsx":
-        book, count = _build_workbook(columns, rows, title, sheet_name)
+        book, count = _build_workbook(columns, rows, title, sheet_name, merge_down)
         with atomic_path(path) as tmp:
             book.save(tmp)
         return count
@@ -393,6 +398,7 @@ def _build_workbook(
     rows: Iterable[Sequence[object]],
     title: str | None,
     sheet_name: str,
+    merge_down: Sequence[int] = (),
 ) -> tuple[Workbook, int]:
     # Imported here: openpyxl takes a noticeable time to import and only exports need it.
     from openpyxl import Workbook
@@ -434,8 +440,29 @@ def _build_workbook(
     for index, width in enumerate(widths):
         letter = _column_letter(index)
         sheet.column_dimensions[letter].width = min(max(width + 2, 6), 50)
+    for index in merge_down:
+        _merge_runs(sheet, index + 1, header_row + 1, header_row + count)
     sheet.freeze_panes = sheet.cell(row=header_row + 1, column=1)
     return book, count
+
+
+def _merge_runs(sheet: Worksheet, column: int, first: int, last: int) -> None:
+    """Merge each run of equal, non-empty text in ``column`` between rows first…last."""
+    from openpyxl.styles import Alignment
+
+    start = first
+    for row in range(first + 1, last + 2):
+        value = sheet.cell(row=start, column=column).value
+        if row <= last and sheet.cell(row=row, column=column).value == value:
+            continue
+        if row - start > 1 and isinstance(value, str) and value:
+            sheet.merge_cells(
+                start_row=start, start_column=column, end_row=row - 1, end_column=column
+            )
+            sheet.cell(row=start, column=column).alignment = Alignment(
+                vertical="center", wrap_text=True
+            )
+        start = row
 
 
 def _display_width(value: object) -> int:

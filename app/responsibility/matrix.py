@@ -25,6 +25,7 @@ from app.storage.bulk import insert_rows
 from app.storage.db import database_proxy
 from app.storage.models import (
     Assignment,
+    GroupMembership,
     MatrixEntry,
     MatrixRow,
     Person,
@@ -65,6 +66,9 @@ _LABELS = {
 DUTIES_CHINESE = "安全生产重点职责"
 PEOPLE_COLUMNS = (Column.PRINCIPALS, Column.DEPUTIES, Column.RESPONSIBLE)
 SEPARATOR = "、"
+_SEPARATORS = frozenset("、，,；;\n")
+_OPENING = frozenset("(（[［【〔《")
+_CLOSING = frozenset(")）]］】〕》")
 # "张三（副镇长）": a name with the title in brackets.
 _NAME_WITH_TITLE = re.compile(r"^(?P<name>[^（(]+)[（(](?P<title>[^）)]+)[）)]$")
 
@@ -132,9 +136,31 @@ class Linker:
 
 
 def split_cell(text: str) -> list[str]:
-    """The names in a cell: "、" (and line breaks, "，" "," "；") separate them."""
-    parts = re.split(r"[、，,；;\n]+", text)
-    return [" ".join(part.split()) for part in parts if part.strip()]
+    """The names in a cell, cleaned, in order.
+
+    "、" (and "，" "," "；" ";" line breaks) separate names, except inside brackets:
+    "张三（分管农业、林业）" is one name.  Alignment padding goes ("闫  旻" → "闫旻").
+    """
+    parts: list[str] = []
+    current: list[str] = []
+    depth = 0
+    for char in text:
+        if char in _OPENING:
+            depth += 1
+        elif char in _CLOSING:
+            depth = max(depth - 1, 0)
+        elif depth == 0 and char in _SEPARATORS:
+            parts.append("".join(current))
+            current = []
+            continue
+        current.append(char)
+    parts.append("".join(current))
+    return [name for name in (clean_name(part) for part in parts) if name]
+
+
+def clean_name(text: str) -> str:
+    """A name as stored: alignment padding gone ("闫  旻" → "闫旻"), one space elsewhere."""
+    return normalize_name(" ".join(text.split()))
 
 
 def load_matrix() -> list[MatrixLine]:
@@ -216,6 +242,36 @@ def people_in(cell: Iterable[Entry], holders: dict[str, list[tuple[int, str]]]) 
     return ids
 
 
+def departed(day: dt.date) -> set[int]:
+    """People who held posts before ``day`` but hold none then and are not in the group."""
+    had_posts = Post.select(Post.person).where(Post.start_date <= day)
+    holding = Post.select(Post.person).where(active_on(Post, day))
+    in_group = GroupMembership.select(GroupMembership.person).where(active_on(GroupMembership, day))
+    query = (
+        Person.select(Person.id)
+        .where(Person.id.in_(had_posts) & Person.id.not_in(holding) & Person.id.not_in(in_group))
+        .tuples()
+    )
+    return {pid for (pid,) in query}
+
+
+def pass_entries(predecessor_id: int, successor_id: int) -> int:
+    """继任: the matrix names the successor wherever it named the predecessor (the text too:
+    "张三（副镇长）" becomes "李四（副镇长）").  Returns how many names changed."""
+    old = Person.get_by_id(predecessor_id).name
+    new = Person.get_by_id(successor_id).name
+    entries = list(MatrixEntry.select().where(MatrixEntry.person == predecessor_id))
+    for entry in entries:
+        bracketed = _NAME_WITH_TITLE.match(entry.text)
+        if bracketed and normalize_name(bracketed["name"]) == old:
+            entry.text = new + entry.text[len(bracketed["name"]) :]
+        else:
+            entry.text = new
+        entry.person = successor_id
+        entry.save()
+    return len(entries)
+
+
 def implied_assignments(lines: Sequence[MatrixLine], day: dt.date) -> dict[tuple[int, int], Level]:
     """(person, unit) -> level, as the matrix states them on ``day``.
 
@@ -245,12 +301,15 @@ def implied_assignments(lines: Sequence[MatrixLine], day: dt.date) -> dict[tuple
         .tuples()
     ):
         posts_in.setdefault(pid, set()).add(unit_id)
+    gone = departed(day)
     township = (
         Unit.select(Unit.id).where(Unit.kind == UnitKind.TOWNSHIP.value).order_by(Unit.id).scalar()
     )
     implied: dict[tuple[int, int], Level] = {}
 
     def add(person_id: int, unit_id: int, level: Level) -> None:
+        if person_id in gone:
+            return  # named in an old matrix, but no longer here to answer
         known = implied.get((person_id, unit_id))
         if known is None or level.rank < known.rank:
             implied[(person_id, unit_id)] = level
@@ -273,24 +332,35 @@ def implied_assignments(lines: Sequence[MatrixLine], day: dt.date) -> dict[tuple
     return implied
 
 
-def sync_assignments(lines: Sequence[MatrixLine], day: dt.date) -> tuple[int, int]:
-    """Bring the matrix's assignments in step from ``day``; returns (begun, ended).
+def assignment_changes(
+    lines: Sequence[MatrixLine], day: dt.date
+) -> tuple[dict[tuple[int, int], Level], list[Assignment]]:
+    """What saving ``lines`` from ``day`` would do: the (person, unit) levels to begin and the
+    matrix-made assignments to end.  Reads only.
 
     Assignments a clerk entered by hand win: the matrix never changes or ends them.
     """
     implied = implied_assignments(lines, day)
     active = list(Assignment.select().where(active_on(Assignment, day)))
     by_pair = {(row.person_id, row.unit_id): row for row in active}
-    begun = ended = 0
-    for row in active:
-        pair = (row.person_id, row.unit_id)
-        if row.source == FROM_MATRIX and pair not in implied:
-            end_before(row, day)
-            ended += 1
-    for (person_id, unit_id), level in implied.items():
-        row = by_pair.get((person_id, unit_id))
-        if row is not None and (row.source != FROM_MATRIX or row.level == level.value):
-            continue
+    ending = [
+        row
+        for row in active
+        if row.source == FROM_MATRIX and (row.person_id, row.unit_id) not in implied
+    ]
+    beginning: dict[tuple[int, int], Level] = {}
+    for pair, level in implied.items():
+        row = by_pair.get(pair)
+        if row is None or (row.source == FROM_MATRIX and row.level != level.value):
+            beginning[pair] = level
+    return beginning, ending
+
+
+def sync_assignments(lines: Sequence[MatrixLine], day: dt.date) -> tuple[int, int]:
+    """Bring the matrix's assignments in step from ``day``; returns (begun, ended)."""
+    beginning, ending = assignment_changes(lines, day)
+    for row in ending:
+        end_before(row, day)
+    for (person_id, unit_id), level in beginning.items():
         set_level(person_id, unit_id, level, day, source=FROM_MATRIX)
-        begun += 1
-    return begun, ended
+    return len(beginning), len(ending)

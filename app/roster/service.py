@@ -467,7 +467,8 @@ def hand_over(
     phone: str = "",
 ) -> int:
     """继任: from ``from_date`` the successor takes the member's place, group role and titles,
-    and the areas the member answered for (fields of work, patronage).
+    and the areas the member answered for (fields of work, patronage); the responsibility
+    matrix names the successor where it named the member.
 
     ``titles`` chooses which of the predecessor's titles pass over (all of them by default);
     the successor's own titles stay after them.  Returns the successor's membership id.
@@ -503,8 +504,10 @@ def hand_over(
         # The post's fields of work and patronage pass with it (继任).  Imported here: the
         # roster is read at start-up, hand-overs are rare.
         from app.responsibility.assignments import transfer_assignments
+        from app.responsibility.matrix import pass_entries
 
         transfer_assignments(predecessor.id, successor.id, from_date)
+        pass_entries(predecessor.id, successor.id)
         new = _continue_from(membership, from_date, person=successor.id, predecessor=membership.id)
     return int(new.id)
 
