@@ -343,6 +343,14 @@ def test_long_paragraph_split_across_pages_keeps_its_text(fonts: FontSet) -> Non
     assert body == text
 
 
+def test_a_paragraph_asked_to_split_into_no_room_gives_nothing(fonts: FontSet) -> None:
+    # Table cells can offer a paragraph a negative height once their padding is taken.
+    doc = _Doc(fonts, lambda d: [])
+    paragraph = doc.paragraph("安全生产" * 40)
+    assert paragraph.split(200, -100) == []
+    assert paragraph.split(200, 0) == []
+
+
 def test_page_numbers_odd_right_even_left(fonts: FontSet) -> None:
     data = _Doc(fonts, lambda d: [d.paragraph("安全" * 700)]).render_bytes()
     reader = pypdf.PdfReader(io.BytesIO(data))

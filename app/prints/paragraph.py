@@ -374,7 +374,7 @@ class CJKParagraph(Flowable):
             return [self]
         allow_orphans = getattr(self.style, "allowOrphans", 0)
         allow_widows = getattr(self.style, "allowWidows", 1)
-        if fit == 0 or (fit == 1 and not allow_orphans):
+        if fit <= 0 or (fit == 1 and not allow_orphans):  # no room at all (even negative)
             return []
         if not allow_widows and len(lines) - fit == 1:
             fit -= 1
