@@ -63,4 +63,3 @@ def test_every_released_schema_upgrades_with_every_row_kept(version: int, tmp_pa
     close_database()
     backups = list((tmp_path / "backups").glob(f"*before-upgrade-v{version}*"))
     assert len(backups) == 1 and verify_database_file(backups[0]) == version
-
