@@ -22,12 +22,24 @@ def user_message(error: BaseException) -> str | None:
     import peewee
 
     from app.io.errors import InterchangeError
+    from app.org.units import UnitError
     from app.prints.errors import FontError
+    from app.responsibility.assignments import AssignmentError
+    from app.responsibility.duties import DutyError
     from app.roster.service import RosterError
     from app.storage.db import database_path
     from app.storage.errors import StorageError, explain_sqlite_error
 
-    if isinstance(error, StorageError | RosterError | InterchangeError | FontError):
+    if isinstance(
+        error,
+        StorageError
+        | RosterError
+        | InterchangeError
+        | FontError
+        | UnitError
+        | AssignmentError
+        | DutyError,
+    ):
         return str(error)
     if isinstance(error, peewee.DatabaseError):
         path = database_path()

@@ -55,3 +55,21 @@ def test_a_missing_folder_is_reported_with_the_real_name_and_not_created(tmp_pat
     assert not target.parent.exists()
     message = user_message(caught.value)
     assert message is not None and "roster.pdf" in message and ".tmp" not in message
+
+
+def test_the_domain_s_refusals_are_messages_for_the_user_not_bugs() -> None:
+    from app.errors import user_message
+    from app.org.units import UnitError
+    from app.responsibility.assignments import AssignmentError
+    from app.responsibility.duties import DutyError
+    from app.roster.service import RosterError
+
+    for error in (
+        UnitError({"name": "名称已存在"}),
+        AssignmentError("区域已不存在"),
+        DutyError({2: "职责为空"}),
+        RosterError({"name": "请输入姓名"}),
+    ):
+        message = user_message(error)
+        assert message and message == str(error)
+    assert user_message(KeyError("bug")) is None

@@ -7,7 +7,7 @@ import datetime as dt
 
 import pytest
 
-from app.org import units
+from app.org import people, units
 from app.org.kinds import PostKind, RiskClass, UnitKind
 from app.org.units import UnitError, UnitInput
 from app.responsibility.assignments import set_level
@@ -345,11 +345,11 @@ def test_people_on_a_day_and_post_holders(org: dict[str, int]) -> None:
         start_date=START,
     )
     Person.create(name="无职务")
-    assert [p.name for p in units.people_on(TODAY)] == ["孙书记"]
-    assert units.people_on(TODAY)[0].titles_text == "常青村党总支书记"
-    assert {p.name for p in units.people_on(TODAY, everyone=True)} == {"孙书记", "无职务"}
-    assert units.post_holders(org["常青村"], (PostKind.VILLAGE_SECRETARY,), TODAY) == [secretary.id]
+    assert [p.name for p in people.people_on(TODAY)] == ["孙书记"]
+    assert people.people_on(TODAY)[0].titles_text == "常青村党总支书记"
+    assert {p.name for p in people.people_on(TODAY, everyone=True)} == {"孙书记", "无职务"}
+    assert people.holders_in(org["常青村"], TODAY, (PostKind.VILLAGE_SECRETARY,)) == [secretary.id]
     assert (
-        units.post_holders(org["常青村"], (PostKind.VILLAGE_SECRETARY,), START.replace(year=2023))
+        people.holders_in(org["常青村"], START.replace(year=2023), (PostKind.VILLAGE_SECRETARY,))
         == []
     )

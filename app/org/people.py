@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 
 from peewee import fn
 
@@ -184,3 +185,43 @@ def transfer_posts(
     own = [title for title in titles_by_person([successor.id], day)[successor.id]]
     set_titles(successor, passed + [t for t in own if t not in passed], day)
     return passed
+
+
+@dataclass(frozen=True)
+class PersonChoice:
+    """A person offered in a list to choose from, with the titles they hold on the day."""
+
+    id: int
+    name: str
+    titles: tuple[str, ...] = ()
+
+    @property
+    def titles_text(self) -> str:
+        return "、".join(self.titles)
+
+
+def people_on(day: dt.date, *, everyone: bool = False) -> list[PersonChoice]:
+    """People holding a post on ``day`` (or, with ``everyone``, every person recorded), by id."""
+    query = Person.select(Person.id)
+    if not everyone:
+        query = query.join(Post).where(active_on(Post, day)).distinct()
+    return person_choices([pid for (pid,) in query.order_by(Person.id).tuples()], day)
+
+
+def person_choices(person_ids: Sequence[int], day: dt.date) -> list[PersonChoice]:
+    """The people with their titles on ``day``, in the order given."""
+    names: dict[int, str] = {}
+    for chunk in chunks(list(person_ids)):
+        names.update(Person.select(Person.id, Person.name).where(Person.id.in_(chunk)).tuples())
+    titles = titles_by_person(names, day)
+    return [PersonChoice(pid, names[pid], tuple(titles[pid])) for pid in person_ids if pid in names]
+
+
+def holders_in(unit_id: int, day: dt.date, kinds: Sequence[PostKind] | None = None) -> list[int]:
+    """Ids of the people holding a post (of these kinds, or any) in the unit on ``day``, in
+    post order: the village secretary, the department head …"""
+    where = (Post.unit == unit_id) & active_on(Post, day)
+    if kinds is not None:
+        where &= Post.kind.in_([kind.value for kind in kinds])
+    query = Post.select(Post.person).where(where).order_by(Post.start_date, Post.id).tuples()
+    return list(dict.fromkeys(pid for (pid,) in query))

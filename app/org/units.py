@@ -18,7 +18,7 @@ from peewee import JOIN, fn
 from app.i18n import _, ngettext
 from app.io.text import normalize_name
 from app.org.kinds import PostKind, RiskClass, UnitKind
-from app.org.people import find_person, titles_by_person
+from app.org.people import find_person
 from app.storage.db import database_proxy
 from app.storage.models import (
     Assignment,
@@ -719,48 +719,3 @@ def add_safety_manager(
 
 
 # ---------------------------------------------------------------------------- choosing people
-
-
-@dataclass(frozen=True)
-class PersonChoice:
-    """A person offered in a list to choose from, with the titles they hold on the day."""
-
-    id: int
-    name: str
-    titles: tuple[str, ...] = ()
-
-    @property
-    def titles_text(self) -> str:
-        return "、".join(self.titles)
-
-
-def people_on(day: dt.date, *, everyone: bool = False) -> list[PersonChoice]:
-    """People holding a post on ``day`` (or, with ``everyone``, every person recorded), by id."""
-    if everyone:
-        rows = list(Person.select(Person.id, Person.name).order_by(Person.id).tuples())
-    else:
-        rows = list(
-            Person.select(Person.id, Person.name)
-            .join(Post)
-            .where(active_on(Post, day))
-            .distinct()
-            .order_by(Person.id)
-            .tuples()
-        )
-    titles = titles_by_person([pid for pid, _name in rows], day)
-    return [PersonChoice(pid, name, tuple(titles.get(pid, ()))) for pid, name in rows]
-
-
-def post_holders(unit_id: int, kinds: tuple[PostKind, ...], day: dt.date) -> list[int]:
-    """Ids of the people holding a post of these kinds in the unit on ``day``, in post order."""
-    query = (
-        Post.select(Post.person)
-        .where(
-            (Post.unit == unit_id)
-            & Post.kind.in_([kind.value for kind in kinds])
-            & active_on(Post, day)
-        )
-        .order_by(Post.start_date, Post.id)
-        .tuples()
-    )
-    return list(dict.fromkeys(pid for (pid,) in query))

@@ -17,7 +17,7 @@ from peewee import fn
 
 from app.i18n import _
 from app.org.kinds import UnitKind
-from app.org.people import ONE_DAY, titles_by_person
+from app.org.people import ONE_DAY, PersonChoice, titles_by_person
 from app.responsibility.levels import Level
 from app.storage.bulk import chunks
 from app.storage.db import database_proxy
@@ -70,11 +70,8 @@ class Area:
     sort_order: int
 
 
-@dataclass(frozen=True)
-class GridPerson:
-    id: int
-    name: str
-    titles: tuple[str, ...]
+# A column of the grid: a person with the titles held on the grid's day.
+GridPerson = PersonChoice
 
 
 @dataclass(frozen=True)

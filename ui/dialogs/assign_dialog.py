@@ -35,6 +35,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.i18n import _, ngettext
+from app.org import people as org_people
 from app.org import units
 from app.org.kinds import PostKind, UnitKind
 from app.org.units import UnitError
@@ -62,7 +63,7 @@ class Candidate:
 
 def _everyone_else(day: dt.date, skip: set[int]) -> list[Candidate]:
     """Everyone recorded who is not among ``skip``, in pinyin order of their names."""
-    people = [p for p in units.people_on(day, everyone=True) if p.id not in skip]
+    people = [p for p in org_people.people_on(day, everyone=True) if p.id not in skip]
     ranks = pinyin_ranks([p.name for p in people])
     people = [p for _rank, p in sorted(zip(ranks, people, strict=True), key=lambda x: x[0])]
     return [
@@ -94,13 +95,13 @@ def leader_candidates(day: dt.date) -> list[Candidate]:
 
 def direct_candidates(unit_id: int, unit_name: str, day: dt.date) -> list[Candidate]:
     """The village's (community's) own secretary and head first, then everyone else."""
-    people = {p.id: p for p in units.people_on(day)}
+    people = {p.id: p for p in org_people.people_on(day)}
     offered: list[Candidate] = []
     for kind, note in (
         (PostKind.VILLAGE_SECRETARY, _("Secretary of {unit}")),
         (PostKind.VILLAGE_HEAD, _("Head of {unit}")),
     ):
-        for person_id in units.post_holders(unit_id, (kind,), day):
+        for person_id in org_people.holders_in(unit_id, day, (kind,)):
             person = people.get(person_id)
             if person is None or person_id in {c.person_id for c in offered}:
                 continue
@@ -113,7 +114,7 @@ def direct_candidates(unit_id: int, unit_name: str, day: dt.date) -> list[Candid
 
 def people_with_posts(day: dt.date) -> list[Candidate]:
     """Everyone holding a post on ``day``, in pinyin order (for a duty card)."""
-    people = units.people_on(day)
+    people = org_people.people_on(day)
     ranks = pinyin_ranks([p.name for p in people])
     ordered = [p for _rank, p in sorted(zip(ranks, people, strict=True), key=lambda x: x[0])]
     return [Candidate(p.id, p.name, p.titles_text) for p in ordered]
