@@ -12,6 +12,7 @@ import pytest
 from PySide6.QtWidgets import QDialog, QMessageBox
 
 from app.org.kinds import PostKind
+from app.responsibility.assignments import set_level
 from app.responsibility.duties import (
     DUTY_KINDS,
     DutyItem,
@@ -20,6 +21,7 @@ from app.responsibility.duties import (
     duty_number,
     save_duties,
 )
+from app.responsibility.levels import Level
 from app.roster import service
 from app.roster.roles import GroupRole
 from app.roster.service import MemberInput
@@ -302,6 +304,9 @@ def people() -> dict[str, int]:
     service.add_member(MemberInput(name="李强", role=GroupRole.DEPUTY, titles=("副镇长",)), START)
     ids = {name: Person.get(Person.name == name).id for name in ("周建国", "李强")}
     Post.update(kind=PostKind.PARTY_SECRETARY.value).where(Post.person == ids["周建国"]).execute()
+    # The deputy leads a village; the secretary leads nothing yet.
+    village = Unit.create(name="常青村", kind="village")
+    set_level(ids["李强"], village.id, Level.DIRECT_LEADERSHIP, START)
     return ids
 
 
@@ -343,8 +348,9 @@ def test_print_every_leaders_card(tab: DutiesTab, people, monkeypatch, qtbot) ->
     (preview,) = seen
     assert isinstance(preview, PrintPreviewDialog)
     reader = pypdf.PdfReader(io.BytesIO(preview.pdf))
-    assert len(reader.pages) >= 2  # one card per leader, each on its own page
-    assert "李强" in pdf_text(preview.pdf)
+    # Everyone who leads an area, one card a page: the deputy's patronage makes a card.
+    assert len(reader.pages) == 1
+    assert "李强" in pdf_text(preview.pdf) and "周建国" not in pdf_text(preview.pdf)
     preview.reject()
 
 

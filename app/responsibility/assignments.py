@@ -39,6 +39,9 @@ AREA_KINDS: tuple[UnitKind, ...] = (
     UnitKind.COMMUNITY,
     UnitKind.INDUSTRY,
 )
+# Levels that make someone a leader of an area (the township's leaders, patrons): their duty
+# cards are the batch print, and the grid's first view shows them.
+LEADER_LEVELS = (Level.OVERALL, Level.SUPERVISION, Level.DIRECT_LEADERSHIP)
 MANUAL = "manual"
 FROM_MATRIX = "matrix"
 
@@ -298,3 +301,25 @@ def grid_as_of(day: dt.date, *, people_ids: Sequence[int] | None = None) -> Resp
         for pid in sorted(names, key=lambda pid: (best.get(pid, len(Level)), names[pid], pid))
     ]
     return ResponsibilityGrid(day, areas(), people, cells)
+
+
+def leaders_on(day: dt.date) -> list[int]:
+    """Everyone who leads an area on ``day``: members of the leading group in the roster's
+    order first, then the others by their highest level."""
+    from app.roster.service import roster_as_of  # the roster reads assignments lazily too
+
+    best: dict[int, int] = {}
+    query = (
+        Assignment.select(Assignment.person, Assignment.level)
+        .where(
+            active_on(Assignment, day)
+            & Assignment.level.in_([level.value for level in LEADER_LEVELS])
+        )
+        .tuples()
+    )
+    for person_id, level in query:
+        best[person_id] = min(best.get(person_id, len(Level)), Level(level).rank)
+    in_roster = [line.person_id for line in roster_as_of(day).lines if line.person_id in best]
+    ordered = list(dict.fromkeys(in_roster))
+    rest = sorted(set(best) - set(ordered), key=lambda pid: (best[pid], pid))
+    return ordered + rest

@@ -34,12 +34,16 @@ from app.org.people import titles_by_person
 from app.prints.document import CHAR_PITCH, OfficialDocument
 from app.prints.fonts import FontSet
 from app.prints.numbering import heading_number
-from app.responsibility.assignments import AREA_KINDS, AssignmentError, assignments_as_of
+from app.responsibility.assignments import (
+    AREA_KINDS,
+    AssignmentError,
+    assignments_as_of,
+    leaders_on,
+)
 from app.responsibility.coverage import TERRITORIAL
 from app.responsibility.duties import DUTY_KINDS, DutyItem, duties_by_kind, duty_number
 from app.responsibility.levels import PATRONAGE, Level
 from app.responsibility.print_common import POST_KIND_CHINESE, SEPARATOR, date_line
-from app.roster.service import roster_as_of
 from app.storage.bulk import chunks
 from app.storage.models import Person, Post, active_on
 
@@ -80,12 +84,9 @@ class DutyCardsSnapshot:
 
 
 def duty_cards_snapshot(day: dt.date, person_ids: Sequence[int] | None = None) -> DutyCardsSnapshot:
-    """The cards of ``person_ids`` in that order, or of the leading group on ``day`` in the
-    roster's order.  An unknown person is an AssignmentError."""
-    if person_ids is None:
-        ids = list(dict.fromkeys(line.person_id for line in roster_as_of(day).lines))
-    else:
-        ids = list(dict.fromkeys(person_ids))
+    """The cards of ``person_ids`` in that order, or of everyone who leads an area on ``day``
+    (leaders_on).  An unknown person is an AssignmentError."""
+    ids = leaders_on(day) if person_ids is None else list(dict.fromkeys(person_ids))
     names: dict[int, str] = {}
     kinds_of: dict[int, set[PostKind]] = {pid: set() for pid in ids}
     known = {kind.value: kind for kind in DUTY_KINDS}

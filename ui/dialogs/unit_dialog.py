@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.i18n import _
+from app.i18n import _, pgettext
 from app.io.text import normalize_name
 from app.org import units
 from app.org.kinds import RiskClass, UnitKind
@@ -109,7 +109,7 @@ class UnitDialog(FormDialog):
             self._rows[field] = self.form.rowCount() - 1
 
         row("kind", _("Kind"), self.kind_combo)
-        row("name", _("Name"), self.name_edit)
+        row("name", pgettext("name of a unit", "Name"), self.name_edit)
         row(
             "parent",
             _("Located in"),

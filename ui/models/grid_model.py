@@ -20,6 +20,7 @@ from PySide6.QtGui import QBrush, QColor, QFont, QGuiApplication, QPalette
 from app.i18n import _, pgettext
 from app.org.kinds import UnitKind
 from app.responsibility.assignments import (
+    LEADER_LEVELS,
     Area,
     AssignmentError,
     GridPerson,
@@ -34,7 +35,6 @@ LEVEL_ROLE = OBJECT_ROLE
 KIND_ROLE = Qt.ItemDataRole.UserRole + 3
 
 # The people a "leaders only" view keeps: whoever leads something (their highest level).
-LEADER_LEVELS = (Level.OVERALL, Level.SUPERVISION, Level.DIRECT_LEADERSHIP)
 _LEADER_RANK = max(level.rank for level in LEADER_LEVELS)
 
 

@@ -13,7 +13,7 @@ from typing import Any
 from PySide6.QtCore import QCollator, QLocale, QModelIndex, QSortFilterProxyModel, Qt
 from PySide6.QtGui import QColor
 
-from app.i18n import _
+from app.i18n import _, pgettext
 from app.org.kinds import UnitKind
 from app.org.units import KIND_ORDER, UnitLine
 from app.responsibility.coverage import SAFETY_MANAGER_FROM
@@ -34,7 +34,7 @@ MISSING_COLOR = QColor("#b3261e")
 
 def _headers() -> list[str]:
     return [
-        _("Name"),
+        pgettext("name of a unit", "Name"),
         _("Kind"),
         _("Under / located in"),
         _("Industry"),

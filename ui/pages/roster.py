@@ -39,12 +39,9 @@ from ui.models.roster_model import (
     RosterTableModel,
 )
 from ui.pages.roster_files import RosterFiles
+from ui.widgets.actions import action_button, make_action
+from ui.widgets.cards import NOTICE_STYLE
 from ui.widgets.forms import date_edit, hint_label, long_date, to_date, to_qdate
-
-NOTICE_STYLE = (
-    "QLabel { background: #fff4d6; color: #5c4400; border: 1px solid #e8cf8a;"
-    " border-radius: 4px; padding: 4px 8px; }"
-)
 
 
 def _shortcut(
@@ -113,17 +110,9 @@ class RosterPage(QWidget):
         self._header_layout.addWidget(self.group_button, 0, Qt.AlignmentFlag.AlignTop)
 
     def _action(
-        self, text: str, slot: Callable[[], None], tip: str, *shortcuts: QKeySequence
+        self, text: str, slot: Callable[[], object], tip: str, *keys: QKeySequence
     ) -> QAction:
-        action = QAction(text, self)
-        action.setToolTip(tip)
-        action.setStatusTip(tip)
-        if shortcuts:
-            action.setShortcuts(list(shortcuts))
-            action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-        action.triggered.connect(slot)
-        self.addAction(action)
-        return action
+        return make_action(self, text, slot, tip, *keys)
 
     def _build_actions(self) -> None:
         key = QKeySequence
@@ -197,14 +186,7 @@ class RosterPage(QWidget):
         ]
 
     def _button_for(self, action: QAction) -> QPushButton:
-        """A push button that mirrors an action (text, tip, enabled) and triggers it."""
-        button = QPushButton(action.text(), self)
-        # Never narrower than its text: the window's minimum width grows instead.
-        button.setMinimumWidth(button.sizeHint().width())
-        button.setToolTip(action.toolTip())
-        button.setEnabled(action.isEnabled())
-        button.clicked.connect(action.trigger)
-        action.changed.connect(lambda: button.setEnabled(action.isEnabled()))
+        button = action_button(action, self)
         self.action_buttons[action] = button
         return button
 

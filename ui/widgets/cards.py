@@ -10,6 +10,11 @@ CARD_STYLE = (
 )
 MUTED_STYLE = "color: palette(placeholder-text);"
 WARNING_STYLE = "color: #9a3b00;"
+# A note above a table that it shows a past day (read only) and the like.
+NOTICE_STYLE = (
+    "QLabel { background: #fff4d6; color: #5c4400; border: 1px solid #e8cf8a;"
+    " border-radius: 4px; padding: 4px 8px; }"
+)
 
 
 def heading(text: str, parent: QWidget | None = None, scale: float = 1.6) -> QLabel:

@@ -10,9 +10,7 @@ changed where it is kept, not from a check.
 from __future__ import annotations
 
 import datetime as dt
-import tempfile
 from collections.abc import Callable
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QDate, QItemSelectionModel, Qt
@@ -44,7 +42,6 @@ from ui.dialogs.assign_dialog import (
     direct_candidates,
     leader_candidates,
 )
-from ui.errors import show_error
 from ui.models.coverage_model import (
     COL_EMPLOYEES,
     COL_KIND,
@@ -54,36 +51,22 @@ from ui.models.coverage_model import (
     GapTableModel,
 )
 from ui.pages.responsibility import ResponsibilityTab
-from ui.printing.preview import PrintPreviewDialog
+from ui.printing.documents import PdfPrinter
 from ui.tasks import Op
+from ui.widgets.actions import action_button, make_action
+from ui.widgets.cards import MUTED_STYLE, NOTICE_STYLE
 from ui.widgets.forms import date_edit, long_date, to_date, to_qdate
 
 if TYPE_CHECKING:
     from ui.pages.responsibility import ResponsibilityPage
 
-NOTICE_STYLE = (
-    "QLabel { background: #fff4d6; color: #5c4400; border: 1px solid #e8cf8a;"
-    " border-radius: 4px; padding: 4px 8px; }"
-)
 GOOD_COLOR = "#1e7b34"
 BAD_COLOR = "#b3261e"
-MUTED_STYLE = "color: palette(placeholder-text);"
 AREA_RULES = (
     Rule.DEPARTMENT_WITHOUT_LEADER,
     Rule.TERRITORY_WITHOUT_PATRON,
     Rule.TERRITORY_WITHOUT_DIRECT,
 )
-
-
-def pdf_bytes(write: Callable[[Path], object]) -> bytes:
-    """Run a print function that writes a PDF file; its bytes (for the preview).
-
-    Runs on a worker thread; the temporary folder goes away whatever happens.
-    """
-    with tempfile.TemporaryDirectory(prefix="safeduty-print-") as folder:
-        path = Path(folder) / "document.pdf"
-        write(path)
-        return path.read_bytes()
 
 
 def rule_sentence(rule: Rule, gaps: int, checked: int) -> str:
@@ -181,7 +164,7 @@ class CoverageTab(ResponsibilityTab):
         super().__init__(page)
         self.coverage: Coverage | None = None
         self.last_dialog: QWidget | None = None
-        self.last_print_preview: PrintPreviewDialog | None = None
+        self.printer = PdfPrinter(self)
         self.model = GapTableModel(self)
         self.proxy = GapFilterProxy(self)
         self.proxy.setSourceModel(self.model)
@@ -206,26 +189,13 @@ class CoverageTab(ResponsibilityTab):
 
     # ------------------------------------------------------------------ building
 
-    def _action(self, text: str, slot: Callable[[], object], tip: str) -> QAction:
-        action = QAction(text, self)
-        action.setToolTip(tip)
-        action.setStatusTip(tip)
-        action.triggered.connect(slot)
-        self.addAction(action)
-        return action
+    def _action(
+        self, text: str, slot: Callable[[], object], tip: str, *keys: QKeySequence
+    ) -> QAction:
+        return make_action(self, text, slot, tip, *keys)
 
     def _button_for(self, action: QAction, parent: QWidget | None = None) -> QPushButton:
-        button = QPushButton(action.text(), parent or self)
-        button.setMinimumWidth(button.sizeHint().width())
-        button.setToolTip(action.toolTip())
-        button.setEnabled(action.isEnabled())
-        button.clicked.connect(action.trigger)
-
-        def mirror() -> None:
-            button.setEnabled(action.isEnabled())
-            button.setToolTip(action.toolTip())
-
-        action.changed.connect(mirror)
+        button = action_button(action, parent or self)
         self.action_buttons[action] = button
         return button
 
@@ -623,23 +593,12 @@ class CoverageTab(ResponsibilityTab):
         day = self.as_of
 
         def render() -> bytes:
-            from app.responsibility.prints import print_coverage
+            from app.responsibility.prints import CoverageDocument, coverage_snapshot
 
-            return pdf_bytes(lambda path: print_coverage(path, day))
+            return CoverageDocument(coverage_snapshot(day)).render_bytes()
 
-        return (
-            Op(self, render, label=_("Preparing the document…"))
-            .success(lambda pdf: self._show_preview(pdf, day))
-            .failure(lambda error: show_error(self, error, _("Cannot print")))
-            .run()
-        )
-
-    def _show_preview(self, pdf: bytes, day: dt.date) -> None:
-        dialog = PrintPreviewDialog(
-            self,
-            pdf,
+        return self.printer.preview(
+            render,
             title=_("Coverage check of {date}").format(date=long_date(day)),
             suggested_name=coverage_document_name(day),
         )
-        self.last_print_preview = dialog
-        dialogs.run_dialog(dialog)

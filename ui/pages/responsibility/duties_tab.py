@@ -37,6 +37,7 @@ from PySide6.QtWidgets import (
 
 from app.i18n import _, ngettext
 from app.org.kinds import PostKind
+from app.responsibility.assignments import leaders_on
 from app.responsibility.duties import (
     DUTY_KINDS,
     MAX_TEXT,
@@ -49,16 +50,14 @@ from app.responsibility.duties import (
     duty_number,
     save_duties,
 )
-from app.roster.service import roster_as_of
 from ui import dialogs
 from ui.dialogs.assign_dialog import Candidate, ChoosePersonDialog, people_with_posts
-from ui.errors import show_error
 from ui.models.base import OBJECT_ROLE
 from ui.models.duties_model import COL_CLAUSE, COL_NUMBER, COL_PROBLEM, COL_TEXT, DutiesModel
 from ui.pages.responsibility import ResponsibilityTab
-from ui.pages.responsibility.coverage_tab import pdf_bytes
-from ui.printing.preview import PrintPreviewDialog
+from ui.printing.documents import PdfPrinter, safe_file_name
 from ui.tasks import Op
+from ui.widgets.actions import action_button, make_action
 from ui.widgets.forms import FieldError, FieldErrors, FormDialog, hint_label, long_date
 from ui.widgets.tables import wrap_rows
 
@@ -67,7 +66,7 @@ if TYPE_CHECKING:
 
 
 def card_document_name(name: str, day: dt.date) -> str:
-    return "".join("_" if ch in '\\/:*?"<>|' else ch for ch in f"{name}岗位安全职责清单-{day}")
+    return safe_file_name(f"{name}岗位安全职责清单-{day}")
 
 
 class DutyDialog(FormDialog):
@@ -156,7 +155,7 @@ class DutiesTab(ResponsibilityTab):
         self.model = DutiesModel(self)
         self.unsaved = False  # the list shown differs from the stored one (it has problems)
         self.last_dialog: QWidget | None = None
-        self.last_print_preview: PrintPreviewDialog | None = None
+        self.printer = PdfPrinter(self)
         self._kind: PostKind = DUTY_KINDS[0]
         self._watched: QWidget | None = None
 
@@ -182,23 +181,10 @@ class DutiesTab(ResponsibilityTab):
     def _action(
         self, text: str, slot: Callable[[], object], tip: str, *keys: QKeySequence
     ) -> QAction:
-        action = QAction(text, self)
-        action.setToolTip(tip)
-        action.setStatusTip(tip)
-        if keys:
-            action.setShortcuts(list(keys))
-            action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-        action.triggered.connect(slot)
-        self.addAction(action)
-        return action
+        return make_action(self, text, slot, tip, *keys)
 
     def _button_for(self, action: QAction, parent: QWidget) -> QPushButton:
-        button = QPushButton(action.text(), parent)
-        button.setMinimumWidth(button.sizeHint().width())
-        button.setToolTip(action.toolTip())
-        button.setEnabled(action.isEnabled())
-        button.clicked.connect(action.trigger)
-        action.changed.connect(lambda: button.setEnabled(action.isEnabled()))
+        button = action_button(action, parent)
         self.action_buttons[action] = button
         return button
 
@@ -244,7 +230,7 @@ class DutiesTab(ResponsibilityTab):
         self.cards_action = self._action(
             _("Print all leaders' duty cards…"),
             self.print_leaders_cards,
-            _("One card per member of the leading group today, each on its own page"),
+            _("One card for everyone who leads an area today, each on its own page"),
         )
         self.discard_action = self._action(
             _("Discard changes"),
@@ -660,62 +646,44 @@ class DutiesTab(ResponsibilityTab):
             self.start_card_print(dialog.chosen, day)
 
     def start_card_print(self, person: Candidate, day: dt.date) -> Op:
-        def render() -> bytes:
-            from app.responsibility.prints import print_duty_card
-
-            return pdf_bytes(lambda path: print_duty_card(path, person.person_id, day))
-
-        return (
-            Op(self, render, label=_("Preparing the document…"))
-            .success(
-                lambda pdf: self._show_preview(
-                    pdf,
-                    _("Duty card of {name}").format(name=person.name),
-                    card_document_name(person.name, day),
-                )
-            )
-            .failure(lambda error: show_error(self, error, _("Cannot print")))
-            .run()
-        )
+        return self._print_cards([person.person_id], day, person.name)
 
     def print_leaders_cards(self) -> Op | None:
         day = self.page.today()
-        count = len(roster_as_of(day).lines)
+        count = len(leaders_on(day))
         if not count:
             QMessageBox.information(
                 self,
                 _("Print all leaders' duty cards"),
-                _("Nobody is in the leading group on {date}: there is no card to print.").format(
+                _("Nobody leads an area on {date}: there is no card to print.").format(
                     date=long_date(day)
                 ),
             )
             return None
 
+        return self._print_cards(None, day, None, count)
+
+    def _print_cards(
+        self, person_ids: list[int] | None, day: dt.date, name: str | None, count: int = 1
+    ) -> Op:
+        """One person's card (``name``), or every leader's (``person_ids`` None)."""
+
         def render() -> bytes:
-            from app.responsibility.prints import print_duty_cards
+            from app.responsibility.prints import DutyCardsDocument, duty_cards_snapshot
 
-            return pdf_bytes(lambda path: print_duty_cards(path, day))
+            return DutyCardsDocument(duty_cards_snapshot(day, person_ids)).render_bytes()
 
-        return (
-            Op(
-                self,
-                render,
-                label=ngettext(
-                    "Preparing {count} duty card…", "Preparing {count} duty cards…", count
-                ).format(count=count),
-            )
-            .success(
-                lambda pdf: self._show_preview(
-                    pdf,
-                    _("Duty cards of the leading group"),
-                    card_document_name("领导小组成员", day),
-                )
-            )
-            .failure(lambda error: show_error(self, error, _("Cannot print")))
-            .run()
+        if name is not None:
+            title = _("Duty card of {name}").format(name=name)
+            label = None
+        else:
+            title = _("Leaders' duty cards")
+            label = ngettext(
+                "Preparing {count} duty card…", "Preparing {count} duty cards…", count
+            ).format(count=count)
+        return self.printer.preview(
+            render,
+            title=title,
+            suggested_name=card_document_name(name or "领导", day) + ".pdf",
+            label=label,
         )
-
-    def _show_preview(self, pdf: bytes, title: str, name: str) -> None:
-        dialog = PrintPreviewDialog(self, pdf, title=title, suggested_name=name + ".pdf")
-        self.last_print_preview = dialog
-        dialogs.run_dialog(dialog)

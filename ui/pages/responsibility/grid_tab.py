@@ -47,7 +47,7 @@ from PySide6.QtWidgets import (
 from app.i18n import _, ngettext
 from app.org.kinds import UnitKind
 from app.org.people import holders_in, person_choices
-from app.responsibility.assignments import AREA_KINDS, GridPerson, grid_as_of
+from app.responsibility.assignments import AREA_KINDS, GridPerson, grid_as_of, leaders_on
 from app.responsibility.levels import Level
 from ui import dialogs
 from ui.models.grid_model import (
@@ -63,9 +63,9 @@ from ui.models.grid_model import (
     level_colours,
 )
 from ui.pages.responsibility import ResponsibilityTab
-from ui.pages.responsibility.matrix_tab import NOTICE_STYLE, PdfPrinter, safe_file_name
+from ui.printing.documents import PdfPrinter, safe_file_name
 from ui.tasks import Op
-from ui.widgets.cards import MUTED_STYLE
+from ui.widgets.cards import MUTED_STYLE, NOTICE_STYLE
 from ui.widgets.forms import date_edit, hint_label, long_date, to_date, to_qdate
 
 if TYPE_CHECKING:
@@ -802,9 +802,11 @@ class GridTab(ResponsibilityTab):
         return self.print_cards([person]) if person is not None else None
 
     def print_leader_cards(self) -> Op | None:
-        """Everyone who leads an area (as "leaders only" shows them), one card a page."""
-        leaders = self.model.leaders()
-        return self.print_cards(leaders) if leaders else None
+        """Everyone who leads an area (as "leaders only" shows them), one card a page, in the
+        order of app.responsibility.assignments.leaders_on."""
+        leaders = {person.id: person for person in self.model.leaders()}
+        ordered = [leaders[pid] for pid in leaders_on(self.as_of) if pid in leaders]
+        return self.print_cards(ordered) if ordered else None
 
     def print_cards(self, people: list[GridPerson]) -> Op:
         day = self.as_of

@@ -17,7 +17,6 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import (
     QItemSelection,
     QItemSelectionModel,
-    QObject,
     Qt,
 )
 from PySide6.QtGui import (
@@ -61,7 +60,7 @@ from ui.models.matrix_model import (
     holders_for,
 )
 from ui.pages.responsibility import ResponsibilityTab
-from ui.printing.preview import PrintPreviewDialog
+from ui.printing.documents import PdfPrinter, safe_file_name
 from ui.state import last_folder, remember_folder
 from ui.tasks import Op
 from ui.widgets.forms import hint_label
@@ -73,52 +72,12 @@ if TYPE_CHECKING:
     from ui.dialogs.problems_dialog import ImportProblemsDialog
     from ui.pages.responsibility import ResponsibilityPage
 
-NOTICE_STYLE = (
-    "QLabel { background: #fff4d6; color: #5c4400; border: 1px solid #e8cf8a;"
-    " border-radius: 4px; padding: 4px 8px; }"
-)
 VACANT_COLOUR = "#c0570f"
 # Beyond this many cells with unlinked names (a file where nothing links), the rest show as
 # plain text with their tooltip: hundreds of labels would slow every refresh.
 LABEL_LIMIT = 400
 EXCEL_SUFFIX = ".xlsx"
 CSV_SUFFIX = ".csv"
-
-
-def safe_file_name(name: str) -> str:
-    """A file name without the characters Windows refuses."""
-    return "".join("_" if ch in '\\/:*?"<>|' else ch for ch in name)
-
-
-class PdfPrinter(QObject):
-    """Renders a document on the worker thread (``render`` reads its snapshot and returns
-    the PDF bytes), then shows it in the print preview: save as PDF, print."""
-
-    def __init__(self, parent: QWidget):
-        super().__init__(parent)
-        self._parent = parent
-        self.last_preview: PrintPreviewDialog | None = None
-
-    def preview(
-        self,
-        render: Callable[[], bytes],
-        *,
-        title: str,
-        suggested_name: str,
-        label: str | None = None,
-    ) -> Op:
-        parent = self._parent
-        return (
-            Op(parent, render, label=label or _("Preparing the document…"))
-            .success(lambda pdf: self._show(pdf, title, suggested_name))
-            .failure(lambda error: show_error(parent, error, _("Cannot print")))
-            .run()
-        )
-
-    def _show(self, pdf: bytes, title: str, suggested_name: str) -> None:
-        dialog = PrintPreviewDialog(self._parent, pdf, title=title, suggested_name=suggested_name)
-        self.last_preview = dialog
-        dialogs.run_dialog(dialog)
 
 
 def blend(colour: QColor, background: QColor) -> str:

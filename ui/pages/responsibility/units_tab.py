@@ -44,6 +44,7 @@ from ui.models.units_model import (
     UnitTableModel,
 )
 from ui.pages.responsibility import ResponsibilityTab
+from ui.widgets.actions import action_button, make_action
 
 if TYPE_CHECKING:
     from ui.pages.responsibility import ResponsibilityPage
@@ -76,23 +77,10 @@ class UnitsTab(ResponsibilityTab):
     def _action(
         self, text: str, slot: Callable[[], object], tip: str, *keys: QKeySequence
     ) -> QAction:
-        action = QAction(text, self)
-        action.setToolTip(tip)
-        action.setStatusTip(tip)
-        if keys:
-            action.setShortcuts(list(keys))
-            action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-        action.triggered.connect(slot)
-        self.addAction(action)
-        return action
+        return make_action(self, text, slot, tip, *keys)
 
     def _button_for(self, action: QAction) -> QPushButton:
-        button = QPushButton(action.text(), self)
-        button.setMinimumWidth(button.sizeHint().width())
-        button.setToolTip(action.toolTip())
-        button.setEnabled(action.isEnabled())
-        button.clicked.connect(action.trigger)
-        action.changed.connect(lambda: button.setEnabled(action.isEnabled()))
+        button = action_button(action, self)
         self.action_buttons[action] = button
         return button
 
