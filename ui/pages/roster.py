@@ -8,14 +8,12 @@ from collections.abc import Callable
 from PySide6.QtCore import QDate, QItemSelectionModel, Qt, Signal
 from PySide6.QtGui import QAction, QFont, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QHBoxLayout,
     QHeaderView,
     QLabel,
     QLineEdit,
     QPushButton,
     QStackedWidget,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -42,6 +40,7 @@ from ui.pages.roster_files import RosterFiles
 from ui.widgets.actions import action_button, make_action
 from ui.widgets.cards import NOTICE_STYLE
 from ui.widgets.forms import date_edit, hint_label, long_date, to_date, to_qdate
+from ui.widgets.tables import record_table
 
 
 def _shortcut(
@@ -221,22 +220,8 @@ class RosterPage(QWidget):
         self.past_notice.hide()
 
     def _build_table(self) -> None:
-        self.table = QTableView(self)
-        self.table.setModel(self.proxy)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setAlternatingRowColors(True)
-        self.table.setSortingEnabled(True)
-        self.table.sortByColumn(COL_POSITION, Qt.SortOrder.AscendingOrder)
-        self.table.setWordWrap(False)
-        self.table.setShowGrid(False)
-        self.table.setTextElideMode(Qt.TextElideMode.ElideRight)
-        self.table.verticalHeader().hide()
-        self.table.verticalHeader().setDefaultSectionSize(self.table.fontMetrics().height() + 14)
+        self.table = record_table(self.proxy, COL_POSITION, self)
         header = self.table.horizontalHeader()
-        header.setHighlightSections(False)
-        header.setMinimumSectionSize(48)
         # Measuring every row on each reset or filter costs more than 150 ms on large groups;
         # the visible rows and a sample are enough to size these short columns.
         header.setResizeContentsPrecision(60)

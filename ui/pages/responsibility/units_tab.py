@@ -13,7 +13,6 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QItemSelectionModel, Qt
 from PySide6.QtGui import QAction, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QComboBox,
     QHBoxLayout,
     QHeaderView,
@@ -21,7 +20,6 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QMessageBox,
     QPushButton,
-    QTableView,
     QVBoxLayout,
 )
 
@@ -45,6 +43,7 @@ from ui.models.units_model import (
 )
 from ui.pages.responsibility import ResponsibilityTab
 from ui.widgets.actions import action_button, make_action
+from ui.widgets.tables import record_table
 
 if TYPE_CHECKING:
     from ui.pages.responsibility import ResponsibilityPage
@@ -128,22 +127,8 @@ class UnitsTab(ResponsibilityTab):
         self._bar.addWidget(self.search_edit, 1)
 
     def _build_table(self) -> None:
-        self.table = QTableView(self)
-        self.table.setModel(self.proxy)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setAlternatingRowColors(True)
-        self.table.setSortingEnabled(True)
-        self.table.sortByColumn(COL_KIND, Qt.SortOrder.AscendingOrder)
-        self.table.setWordWrap(False)
-        self.table.setShowGrid(False)
-        self.table.setTextElideMode(Qt.TextElideMode.ElideRight)
-        self.table.verticalHeader().hide()
-        self.table.verticalHeader().setDefaultSectionSize(self.table.fontMetrics().height() + 14)
+        self.table = record_table(self.proxy, COL_KIND, self)
         header = self.table.horizontalHeader()
-        header.setHighlightSections(False)
-        header.setMinimumSectionSize(48)
         header.setResizeContentsPrecision(80)
         for column in (COL_KIND, COL_EMPLOYEES, COL_RISK):
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
