@@ -446,3 +446,17 @@ def test_a_hand_over_renames_the_matrix_and_a_leaver_gets_no_new_areas(
     assign.end_areas(town["secretary"], D1)
     save_matrix(load_matrix(), D2)
     assert assign.assignments_as_of(D2, person_id=town["secretary"]) == []
+
+
+def test_the_grid_and_the_leaders_follow_the_roster_s_order(town: dict[str, int]) -> None:
+    assign.set_level(town["secretary"], town["town"], Level.OVERALL, D0)
+    assign.set_level(town["deputy"], town["village"], Level.DIRECT_LEADERSHIP, D0)
+    assign.set_level(town["safety"], town["office"], Level.SUPERVISION, D0)
+    assign.set_level(town["chief"], town["office"], Level.DIRECT, D0)
+    # The township lists the deputy first; the secretary is not in the group at all.
+    for name, role in (("陈思远", GroupRole.LEADER), ("罗勇", GroupRole.MEMBER)):
+        service.add_member(service.MemberInput(name=name, role=role), D0)
+    grid = assign.grid_as_of(D1)
+    assert [p.name for p in grid.people] == ["陈思远", "罗勇", "王伟", "吴海坚"]
+    # Leaders: whoever leads an area (罗勇 only answers directly).
+    assert assign.leaders_on(D1) == [town["deputy"], town["secretary"], town["safety"]]

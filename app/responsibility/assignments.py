@@ -272,7 +272,7 @@ def transfer_assignments(predecessor_id: int, successor_id: int, day: dt.date) -
 
 def grid_as_of(day: dt.date, *, people_ids: Sequence[int] | None = None) -> ResponsibilityGrid:
     """The matrix view: every area, and as columns everyone who answers for one on ``day`` or
-    sits in the leading group then (leaders first by their highest level, then by name)."""
+    sits in the leading group then (in the roster's order, then by highest level)."""
     cells: dict[tuple[int, int], Level] = {}
     best: dict[int, int] = {}
     for person_id, unit_id, level in (
@@ -296,18 +296,31 @@ def grid_as_of(day: dt.date, *, people_ids: Sequence[int] | None = None) -> Resp
     for chunk in chunks(sorted(ids)):
         names.update(Person.select(Person.id, Person.name).where(Person.id.in_(chunk)).tuples())
     titles = titles_by_person(ids, day)
+    # The township's own order (the roster's) first, then the others by their highest level.
+    place = _roster_places(day)
     people = [
         GridPerson(pid, names[pid], tuple(titles.get(pid, ())))
-        for pid in sorted(names, key=lambda pid: (best.get(pid, len(Level)), names[pid], pid))
+        for pid in sorted(
+            names,
+            key=lambda pid: (place.get(pid, len(place)), best.get(pid, len(Level)), pid),
+        )
     ]
     return ResponsibilityGrid(day, areas(), people, cells)
+
+
+def _roster_places(day: dt.date) -> dict[int, int]:
+    """Each group member's place in the roster on ``day``."""
+    from app.roster.service import roster_as_of  # the roster reads assignments lazily too
+
+    places: dict[int, int] = {}
+    for place, line in enumerate(roster_as_of(day).lines):
+        places.setdefault(line.person_id, place)
+    return places
 
 
 def leaders_on(day: dt.date) -> list[int]:
     """Everyone who leads an area on ``day``: members of the leading group in the roster's
     order first, then the others by their highest level."""
-    from app.roster.service import roster_as_of  # the roster reads assignments lazily too
-
     best: dict[int, int] = {}
     query = (
         Assignment.select(Assignment.person, Assignment.level)
@@ -319,7 +332,5 @@ def leaders_on(day: dt.date) -> list[int]:
     )
     for person_id, level in query:
         best[person_id] = min(best.get(person_id, len(Level)), Level(level).rank)
-    in_roster = [line.person_id for line in roster_as_of(day).lines if line.person_id in best]
-    ordered = list(dict.fromkeys(in_roster))
-    rest = sorted(set(best) - set(ordered), key=lambda pid: (best[pid], pid))
-    return ordered + rest
+    place = _roster_places(day)
+    return sorted(best, key=lambda pid: (place.get(pid, len(place)), best[pid], pid))
