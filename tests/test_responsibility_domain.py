@@ -110,7 +110,7 @@ def test_an_empty_or_overlong_duty_is_refused_by_number_and_nothing_changes() ->
             [duties.DutyItem("有效"), duties.DutyItem("   "), duties.DutyItem("长" * 1001)],
         )
     assert set(caught.value.problems) == {2, 3}
-    assert "2" in str(caught.value) and "3" in str(caught.value)
+    assert "（二）" in str(caught.value) and "（三）" in str(caught.value)
     assert duties.duties_of(kind) == before
 
 

@@ -37,7 +37,7 @@ class DutyError(ValueError):
         self.problems = problems
         super().__init__(
             "\n".join(
-                _("Duty {number}: {reason}").format(number=number, reason=reason)
+                _("Duty {number}: {reason}").format(number=duty_number(number), reason=reason)
                 for number, reason in sorted(problems.items())
             )
         )

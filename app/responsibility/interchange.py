@@ -187,7 +187,7 @@ class MatrixPlan:
         )
 
     def assignments_text(self) -> str:
-        return _("Fields of work from the matrix: {begun} begin, {ended} end.").format(
+        return _("Responsibilities the matrix states: {begun} begin, {ended} end.").format(
             begun=self.begun, ended=self.ended
         )
 
@@ -377,7 +377,7 @@ def _differences(old: MatrixLine, new: MatrixLine) -> list[str]:
     if normalize_cell(old.duties) != new.duties:
         details.append(
             _("{column}: {old} → {new}").format(
-                column=_("Key safety duties"),
+                column=_("Key work-safety duties"),
                 old=_shorten(" ".join(old.duties.split())) or "—",
                 new=_shorten(" ".join(new.duties.split())) or "—",
             )

@@ -56,7 +56,7 @@ class MatrixImportDialog(QDialog):
         facts = [
             _("File: {file}").format(file=str(plan.source)),
             _(
-                "The matrix takes effect on {date}: the fields of work it states begin that "
+                "The matrix takes effect on {date}: the responsibilities it states begin that "
                 "day; earlier days stay as they were."
             ).format(date=long_date(plan.day)),
         ]

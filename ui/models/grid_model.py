@@ -67,13 +67,13 @@ class KindFilter:
 
 def kind_tag(kind: UnitKind) -> str:
     """The area's kind, short, before its name in the row header: 镇, 科室, 村, 社区, 行业."""
-    context = "area kind, short"
+    # Literal contexts: the message extractor reads only those.
     tags = {
-        UnitKind.TOWNSHIP: pgettext(context, "Township"),
-        UnitKind.DEPARTMENT: pgettext(context, "Department"),
-        UnitKind.VILLAGE: pgettext(context, "Village"),
-        UnitKind.COMMUNITY: pgettext(context, "Community"),
-        UnitKind.INDUSTRY: pgettext(context, "Field of work"),
+        UnitKind.TOWNSHIP: pgettext("area kind, short", "Township"),
+        UnitKind.DEPARTMENT: pgettext("area kind, short", "Department"),
+        UnitKind.VILLAGE: pgettext("area kind, short", "Village"),
+        UnitKind.COMMUNITY: pgettext("area kind, short", "Community"),
+        UnitKind.INDUSTRY: pgettext("area kind, short", "Field of work"),
     }
     return tags.get(kind) or kind.label
 

@@ -35,7 +35,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.i18n import _, ngettext
+from app.i18n import _, ngettext, pgettext
 from app.org.kinds import PostKind
 from app.responsibility.assignments import leaders_on
 from app.responsibility.duties import (
@@ -520,7 +520,9 @@ class DutiesTab(ResponsibilityTab):
             self._update_header()
             self.select_row(select)
             self.status_message.emit(
-                _("Not saved: {problems}").format(problems=str(error).replace("\n", "; "))
+                _("Not saved: {problems}").format(
+                    problems=pgettext("list of problems", "; ").join(str(error).splitlines())
+                )
             )
             return False
         self._load(select)

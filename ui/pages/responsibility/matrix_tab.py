@@ -531,7 +531,7 @@ class MatrixTab(ResponsibilityTab):
             self,
             _("Delete the row"),
             _(
-                "Delete row {number} ({what})? The fields of work it states end today; "
+                "Delete row {number} ({what})? The responsibilities it states end today; "
                 "earlier days keep them."
             ).format(number=row + 1, what=what or "—"),
             QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
