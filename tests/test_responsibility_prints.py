@@ -457,6 +457,29 @@ def test_a_principal_s_card_holds_the_builtin_duties_in_order(
     assert "党委主要负责人职责" not in text  # one kind of post: no sub-heading
 
 
+def test_a_card_that_would_run_over_keeps_to_one_page_and_a_huge_one_is_never_cut(
+    town: dict[str, int], fonts: FontSet
+) -> None:
+    assign.set_level(town["secretary"], town["town"], Level.OVERALL, START)
+
+    def card_pages(count: int) -> list[str]:
+        items = [
+            DutyItem(f"第{n}项：每月组织开展安全生产检查并督促隐患整改落实到位。")
+            for n in range(count)
+        ]
+        save_duties(PostKind.PARTY_SECRETARY, items)
+        data = DutyCardsDocument(duty_cards_snapshot(DAY, [town["secretary"]]), fonts=fonts)
+        return _pages(data.render_bytes())
+
+    # Eight two-line duties overflow a page in 三号; in 四号 the card keeps to one page.
+    assert len(card_pages(8)) == 1
+    pages = card_pages(40)
+    assert len(pages) >= 2
+    text = _flat("".join(pages))
+    assert all(_flat(f"第{n}项") in text for n in range(40))
+    assert _flat(SIGNATURE_LINE) in _flat(pages[-1])
+
+
 def test_the_batch_prints_every_leader_each_on_a_new_page(fonts: FontSet, out: Path) -> None:
     create_demo(1, today=DAY)
     # Everyone who leads an area: the township's leaders, in the roster's order.

@@ -22,16 +22,18 @@ and communities a leader is patron of (包保) in a section of their own.
 from __future__ import annotations
 
 import datetime as dt
+import io
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 from reportlab.lib.styles import ParagraphStyle
+from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Flowable, KeepTogether, PageBreak
 
 from app.i18n import _, format_date_chinese
 from app.org.kinds import PostKind
 from app.org.people import titles_by_person
-from app.prints.document import CHAR_PITCH, OfficialDocument
+from app.prints.document import CHAR_PITCH, SIZE_4, OfficialDocument
 from app.prints.fonts import FontSet
 from app.prints.numbering import heading_number
 from app.responsibility.assignments import (
@@ -148,6 +150,15 @@ class DutyCardsDocument(OfficialDocument):
         self._hanging = ParagraphStyle(
             "card_hanging", parent=body, leftIndent=3 * CHAR_PITCH, firstLineIndent=-3 * CHAR_PITCH
         )
+        # A long card keeps to one page in 四号 (the duties and areas; headings stay 三号).
+        self._compact = ParagraphStyle(
+            "card_compact",
+            parent=self.styles.body,
+            fontSize=SIZE_4,
+            leading=SIZE_4 * 1.5,
+            firstLineIndent=2 * SIZE_4,
+            charSpace=0,
+        )
 
     def document_title(self) -> str:
         cards = self.snapshot.cards
@@ -171,6 +182,29 @@ class DutyCardsDocument(OfficialDocument):
         return story
 
     def card(self, card: DutyCard) -> list[Flowable]:
+        """The card in 3号 type; in 4号 when that is what keeps it on one page."""
+        story = self._card(card, compact=False)
+        if self._height(story) <= self.geometry.frame_height:
+            return story
+        return self._card(card, compact=True)
+
+    def _height(self, story: list[Flowable]) -> float:
+        """How tall the flowables stand in the type area (measured on a scratch canvas)."""
+        width, height = self.geometry.frame_width, self.geometry.frame_height
+        scratch = Canvas(io.BytesIO())
+        total = 0.0
+        pending = list(story)
+        while pending:
+            flowable = pending.pop(0)
+            if isinstance(flowable, KeepTogether):  # its own wrap answers "too tall" at once
+                pending[:0] = list(flowable._content)
+                continue
+            total += flowable.wrapOn(scratch, width, height)[1]
+            total += flowable.getSpaceBefore() + flowable.getSpaceAfter()
+        return total
+
+    def _card(self, card: DutyCard, *, compact: bool) -> list[Flowable]:
+        text_style = self._compact if compact else self.styles.body
         story: list[Flowable] = [
             self.title(CARD_TITLE),
             date_line(self, format_date_chinese(self.snapshot.as_of)),
@@ -193,16 +227,26 @@ class DutyCardsDocument(OfficialDocument):
                 story.append(self.heading(duties.heading, 2))
             for position, item in enumerate(duties.duties, start=1):
                 clause = f"（{item.clause}）" if item.clause else ""
-                story.append(self.paragraph(f"{duty_number(position)}{item.text}{clause}"))
+                story.append(
+                    self.paragraph(f"{duty_number(position)}{item.text}{clause}", text_style)
+                )
         if card.areas or not card.patronage:
             section("责任区域")
             for line in card.areas:
-                story.append(self.paragraph(f"{line.level.chinese}：{SEPARATOR.join(line.areas)}"))
+                story.append(
+                    self.paragraph(
+                        f"{line.level.chinese}：{SEPARATOR.join(line.areas)}", text_style
+                    )
+                )
             if not card.areas:
                 story.append(self.paragraph("暂未明确责任区域。"))
         if card.patronage:
             section("包保村（社区）")
-            story.append(self.paragraph(f"{SEPARATOR.join(card.patronage)}（{PATRONAGE.chinese}）"))
+            story.append(
+                self.paragraph(
+                    f"{SEPARATOR.join(card.patronage)}（{PATRONAGE.chinese}）", text_style
+                )
+            )
         # The signature never stands alone on a page: it keeps the card's last line with it.
         signature = [self.blank_lines(1), self.paragraph(SIGNATURE_LINE, "signature")]
         story.append(KeepTogether([story.pop(), *signature]))
