@@ -28,6 +28,7 @@ from ui.models.grid_model import (
 from ui.pages.responsibility import ResponsibilityPage
 from ui.pages.responsibility.grid_tab import GridTab, LevelCombo
 from ui.printing.preview import PrintPreviewDialog
+from ui.widgets.forms import long_date
 
 TODAY = dt.date(2025, 6, 30)
 START = dt.date(2024, 1, 1)
@@ -150,7 +151,8 @@ def test_model_shows_levels_in_cells_and_names_in_headers(gui, town) -> None:
     index = model.index(model.row_of_area(town["常青村"]), model.column_of_person(town["王丽"]))
     assert index.data() == Level.DIRECT_LEADERSHIP.short_label
     assert index.data(LEVEL_ROLE) == Level.DIRECT_LEADERSHIP
-    assert "常青村" in index.data(Qt.ItemDataRole.ToolTipRole)
+    tip = index.data(Qt.ItemDataRole.ToolTipRole)
+    assert "常青村" in tip and long_date(START) in tip  # since when the leader answers for it
     background = index.data(Qt.ItemDataRole.BackgroundRole).color()
     text = index.data(Qt.ItemDataRole.ForegroundRole).color()
     assert (background, text) == level_colours(Level.DIRECT_LEADERSHIP)

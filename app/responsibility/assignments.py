@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import peewee
 from peewee import fn
@@ -85,6 +85,8 @@ class ResponsibilityGrid:
     areas: list[Area]
     people: list[GridPerson]
     cells: dict[tuple[int, int], Level]  # (person id, unit id) -> level
+    # (person id, unit id) -> the first and last day of the assignment in force on ``day``
+    spans: dict[tuple[int, int], tuple[dt.date, dt.date | None]] = field(default_factory=dict)
 
     def people_of(self, unit_id: int) -> dict[Level, list[GridPerson]]:
         """Who answers for an area, by level (levels in order, people in column order)."""
@@ -274,14 +276,22 @@ def grid_as_of(day: dt.date, *, people_ids: Sequence[int] | None = None) -> Resp
     """The matrix view: every area, and as columns everyone who answers for one on ``day`` or
     sits in the leading group then (in the roster's order, then by highest level)."""
     cells: dict[tuple[int, int], Level] = {}
+    spans: dict[tuple[int, int], tuple[dt.date, dt.date | None]] = {}
     best: dict[int, int] = {}
-    for person_id, unit_id, level in (
-        Assignment.select(Assignment.person, Assignment.unit, Assignment.level)
+    for person_id, unit_id, level, start, end in (
+        Assignment.select(
+            Assignment.person,
+            Assignment.unit,
+            Assignment.level,
+            Assignment.start_date,
+            Assignment.end_date,
+        )
         .where(active_on(Assignment, day))
         .tuples()
     ):
         parsed = Level(level)
         cells[(person_id, unit_id)] = parsed
+        spans[(person_id, unit_id)] = (start, end)
         best[person_id] = min(best.get(person_id, len(Level)), parsed.rank)
     ids = set(best)
     ids.update(
@@ -305,7 +315,7 @@ def grid_as_of(day: dt.date, *, people_ids: Sequence[int] | None = None) -> Resp
             key=lambda pid: (place.get(pid, len(place)), best.get(pid, len(Level)), pid),
         )
     ]
-    return ResponsibilityGrid(day, areas(), people, cells)
+    return ResponsibilityGrid(day, areas(), people, cells, spans)
 
 
 def _roster_places(day: dt.date) -> dict[int, int]:

@@ -29,6 +29,7 @@ from app.responsibility.assignments import (
 )
 from app.responsibility.levels import Level
 from ui.models.base import OBJECT_ROLE, ModelIndex
+from ui.widgets.forms import long_date
 
 # A cell's level (or None), an area's kind in the vertical header.
 LEVEL_ROLE = OBJECT_ROLE
@@ -139,6 +140,7 @@ class GridModel(QAbstractTableModel):
         self._areas: list[Area] = []
         self._people: list[GridPerson] = []
         self._cells: dict[tuple[int, int], Level] = {}
+        self._spans: dict[tuple[int, int], tuple[dt.date, dt.date | None]] = {}
         self._best: dict[int, int] = {}
         self._units_of: dict[int, set[int]] = {}
         self._area_keys: list[str] = []
@@ -180,6 +182,7 @@ class GridModel(QAbstractTableModel):
         known = {person.id for person in grid.people}
         self._people = list(grid.people) + [p for p in extra if p.id not in known]
         self._cells = dict(grid.cells)
+        self._spans = dict(grid.spans)
         self._best = {}
         self._units_of = {}
         for (person_id, unit_id), level in self._cells.items():
@@ -329,9 +332,18 @@ class GridModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.TextAlignmentRole:
             return int(Qt.AlignmentFlag.AlignCenter)
         if role == Qt.ItemDataRole.ToolTipRole:
-            return _("{person} — {area}: {level}").format(
+            text = _("{person} — {area}: {level}").format(
                 person=person.name, area=area.name, level=level.label
             )
+            span = self._spans.get((person.id, area.id))
+            if span is not None:
+                start, end = span
+                text += "\n" + (
+                    _("From {start} to {end}").format(start=long_date(start), end=long_date(end))
+                    if end is not None
+                    else _("Since {start}").format(start=long_date(start))
+                )
+            return text
         return None
 
     def headerData(
@@ -409,9 +421,11 @@ class GridModel(QAbstractTableModel):
         """Show a level written elsewhere (the columns stay where they are until a refresh)."""
         if level is None:
             self._cells.pop((person_id, unit_id), None)
+            self._spans.pop((person_id, unit_id), None)
             self._units_of.get(person_id, set()).discard(unit_id)
         else:
             self._cells[(person_id, unit_id)] = level
+            self._spans[(person_id, unit_id)] = (self._grid.day, None)  # written from the day
             self._units_of.setdefault(person_id, set()).add(unit_id)
         ranks = [lv.rank for (pid, _uid), lv in self._cells.items() if pid == person_id]
         if ranks:
