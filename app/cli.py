@@ -59,11 +59,14 @@ def _translate_argparse() -> None:
     argparse.ngettext = catalog.ngettext  # type: ignore[attr-defined]
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(*, commands: bool = True) -> argparse.ArgumentParser:
+    """The whole command line; without ``commands`` only what opening the window reads."""
     parser = _Parser(prog="safeduty", description=_("Work-safety responsibility system"))
     parser.add_argument("--version", action="version", version=f"SafeDuty {__version__}")
     parser.add_argument("--db", metavar="URL", help=_("database file or sqlite:///FILE URL"))
     areas = parser.add_subparsers(dest="area", metavar="AREA", parser_class=_Parser)
+    if not commands:
+        return parser
 
     demo = areas.add_parser("demo", help=_("fill the database with a fictional township"))
     demo.add_argument("--scale", type=int, default=1, help=_("multiply the size (benchmarks)"))
@@ -305,13 +308,26 @@ def main(argv: Sequence[str] | None = None) -> int:
     settings = Settings.load()
     set_language(language_from_environment(settings.language))
     _translate_argparse()
-    parser = build_parser()
+    # Opening the window is what start-up waits for: it need not describe every command.
+    parser = build_parser(commands=not _opens_window(arguments))
     args = parser.parse_args(arguments)
     db_url = resolve_database(args.db)
     if args.area is None:
         return _run_gui(db_url)
     handler: Callable[[argparse.Namespace], int] = args.handler
     return _guarded(lambda: _with_database(db_url, handler, args))
+
+
+def _opens_window(arguments: Sequence[str]) -> bool:
+    """Whether the arguments are at most a database (``--db URL``): the GUI opens."""
+    rest = list(arguments)
+    while rest:
+        first = rest.pop(0)
+        if first == "--db" and rest:
+            rest.pop(0)
+        elif not first.startswith("--db="):
+            return False
+    return True
 
 
 def _with_database(
