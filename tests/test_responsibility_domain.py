@@ -460,3 +460,41 @@ def test_the_grid_and_the_leaders_follow_the_roster_s_order(town: dict[str, int]
     assert [p.name for p in grid.people] == ["陈思远", "罗勇", "王伟", "吴海坚"]
     # Leaders: whoever leads an area (罗勇 only answers directly).
     assert assign.leaders_on(D1) == [town["deputy"], town["secretary"], town["safety"]]
+
+
+def test_a_changed_level_keeps_a_recorded_last_day(town: dict[str, int]) -> None:
+    assign.set_level(town["deputy"], town["village"], Level.DIRECT_LEADERSHIP, D0)
+    assign.end_areas(town["deputy"], D2)
+    assign.set_level(town["deputy"], town["village"], Level.DIRECT, D1)
+    (line,) = assign.assignments_as_of(D1, person_id=town["deputy"])
+    assert (line.level, line.start, line.end) == (Level.DIRECT, D1, D2)
+    assert assign.assignments_as_of(D2 + dt.timedelta(days=1), person_id=town["deputy"]) == []
+
+
+def test_a_matrix_saved_for_an_earlier_day_replaces_what_a_later_save_recorded(
+    town: dict[str, int],
+) -> None:
+    linker = Linker(D0)
+    save_matrix([_line(linker, "镇长", "陈思远", "经济发展办公室", "")], D1)
+    # The township's matrix really took effect earlier and names another deputy.
+    save_matrix([_line(linker, "镇长", "吴海坚", "经济发展办公室", "")], D0)
+    for day in (D0, D1, D2):
+        held = {
+            (line.person_name, line.unit_name, line.level)
+            for line in assign.assignments_as_of(day)
+        }
+        assert held == {
+            ("闫旻", "青禾镇", Level.OVERALL),
+            ("吴海坚", "经济发展办公室", Level.SUPERVISION),
+        }, day
+
+
+def test_a_later_matrix_that_ended_a_row_gives_way_to_an_earlier_one(
+    town: dict[str, int],
+) -> None:
+    linker = Linker(D0)
+    save_matrix([_line(linker, "王伟", "陈思远", "经济发展办公室", "")], D0)
+    save_matrix([_line(linker, "镇长", "陈思远", "应急管理办公室", "")], D1)
+    save_matrix([_line(linker, "王伟", "陈思远", "经济发展办公室", "")], D0)
+    held = {(line.person_name, line.unit_name) for line in assign.assignments_as_of(D2)}
+    assert held == {("王伟", "青禾镇"), ("陈思远", "经济发展办公室")}

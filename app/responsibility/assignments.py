@@ -180,8 +180,9 @@ def set_level(
 ) -> bool:
     """From ``day`` on, the person answers for the area at ``level`` (None: no longer).
 
-    The level held before ends the day before; what was recorded for a later day still begins
-    then (the new level stops the day before it).  Returns whether anything changed.
+    The level held before ends the day before; the new one keeps its recorded last day, and
+    what was recorded for a later day still begins then (the new level stops the day before
+    it).  Returns whether anything changed.
     """
     with database_proxy.atomic():
         _area(unit_id)
@@ -193,6 +194,8 @@ def set_level(
             return False
         if level is None and not current:
             return False
+        # A last day already recorded (someone leaving at the year's end) still holds.
+        ends = [row.end_date for row in current if row.end_date is not None]
         for row in current:
             end_before(row, day)
         if level is not None:
@@ -201,6 +204,8 @@ def set_level(
                 .where(pair & (Assignment.start_date > day))
                 .scalar()
             )
+            if later is not None:
+                ends.append(later - ONE_DAY)
             Assignment.create(
                 person=person_id,
                 unit=unit_id,
@@ -208,7 +213,7 @@ def set_level(
                 source=source,
                 note=note,
                 start_date=day,
-                end_date=later - ONE_DAY if later is not None else None,
+                end_date=min(ends) if ends else None,
             )
         return True
 

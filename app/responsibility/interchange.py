@@ -387,8 +387,8 @@ def _differences(old: MatrixLine, new: MatrixLine) -> list[str]:
 
 def assignment_effect(lines: Sequence[MatrixLine], day: dt.date) -> tuple[int, int]:
     """(begun, ended): what saving ``lines`` from ``day`` would do to the assignments."""
-    beginning, ending = assignment_changes(lines, day)
-    return len(beginning), len(ending)
+    changes = assignment_changes(lines, day)
+    return changes.begun, changes.ended
 
 
 def _unlinked(rows: Sequence[FileRow], lines: Sequence[MatrixLine]) -> list[Unlinked]:

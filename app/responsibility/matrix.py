@@ -16,9 +16,12 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
+from peewee import fn
+
 from app.i18n import N_, _
 from app.io.text import normalize_name
 from app.org.kinds import PostKind, UnitKind
+from app.org.people import ONE_DAY
 from app.responsibility.assignments import AREA_KINDS, FROM_MATRIX, set_level
 from app.responsibility.levels import Level
 from app.storage.bulk import insert_rows
@@ -332,35 +335,82 @@ def implied_assignments(lines: Sequence[MatrixLine], day: dt.date) -> dict[tuple
     return implied
 
 
-def assignment_changes(
-    lines: Sequence[MatrixLine], day: dt.date
-) -> tuple[dict[tuple[int, int], Level], list[Assignment]]:
-    """What saving ``lines`` from ``day`` would do: the (person, unit) levels to begin and the
-    matrix-made assignments to end.  Reads only.
+@dataclass
+class AssignmentChanges:
+    """What saving a matrix from a day does to the assignments it states.
 
-    Assignments a clerk entered by hand win: the matrix never changes or ends them.
+    From that day on the matrix's assignments are exactly what it states: rows a later save
+    recorded (an import dated back replaces them) are dropped, rows it no longer states end,
+    rows the later save had ended are open again, the missing ones begin.  Assignments a clerk
+    entered by hand win: the matrix never changes or ends them.
     """
+
+    begin: dict[tuple[int, int], Level]
+    end: list[Assignment]
+    drop: list[Assignment]
+    reopen: list[Assignment]
+
+    @property
+    def begun(self) -> int:
+        return len(self.begin)
+
+    @property
+    def ended(self) -> int:
+        return len(self.end) + len(self.drop)
+
+
+def assignment_changes(lines: Sequence[MatrixLine], day: dt.date) -> AssignmentChanges:
+    """What saving ``lines`` from ``day`` would do (reads only)."""
     implied = implied_assignments(lines, day)
+    drop = list(
+        Assignment.select().where(
+            (Assignment.source == FROM_MATRIX) & (Assignment.start_date > day)
+        )
+    )
+    # The days later saves took effect: a row they ended the day before may open again.
+    later_saves = {row.start_date for row in drop}
+    dropped_pairs = {(row.person_id, row.unit_id) for row in drop}
     active = list(Assignment.select().where(active_on(Assignment, day)))
     by_pair = {(row.person_id, row.unit_id): row for row in active}
-    ending = [
+    end = [
         row
         for row in active
         if row.source == FROM_MATRIX and (row.person_id, row.unit_id) not in implied
     ]
-    beginning: dict[tuple[int, int], Level] = {}
+    begin: dict[tuple[int, int], Level] = {}
+    reopen: list[Assignment] = []
     for pair, level in implied.items():
         row = by_pair.get(pair)
         if row is None or (row.source == FROM_MATRIX and row.level != level.value):
-            beginning[pair] = level
-    return beginning, ending
+            begin[pair] = level
+        elif (
+            row.source == FROM_MATRIX
+            and row.end_date is not None
+            and (row.end_date + ONE_DAY in later_saves or pair in dropped_pairs)
+        ):
+            reopen.append(row)
+    return AssignmentChanges(begin, end, drop, reopen)
 
 
 def sync_assignments(lines: Sequence[MatrixLine], day: dt.date) -> tuple[int, int]:
     """Bring the matrix's assignments in step from ``day``; returns (begun, ended)."""
-    beginning, ending = assignment_changes(lines, day)
-    for row in ending:
+    changes = assignment_changes(lines, day)
+    for row in changes.drop:
+        row.delete_instance()
+    for row in changes.end:
         end_before(row, day)
-    for (person_id, unit_id), level in beginning.items():
+    for row in changes.reopen:
+        later = (
+            Assignment.select(fn.MIN(Assignment.start_date))
+            .where(
+                (Assignment.person == row.person_id)
+                & (Assignment.unit == row.unit_id)
+                & (Assignment.start_date > row.start_date)
+            )
+            .scalar()
+        )
+        row.end_date = later - ONE_DAY if later is not None else None
+        row.save()
+    for (person_id, unit_id), level in changes.begin.items():
         set_level(person_id, unit_id, level, day, source=FROM_MATRIX)
-    return len(beginning), len(ending)
+    return changes.begun, changes.ended
