@@ -498,3 +498,38 @@ def test_a_later_matrix_that_ended_a_row_gives_way_to_an_earlier_one(
     save_matrix([_line(linker, "王伟", "陈思远", "经济发展办公室", "")], D0)
     held = {(line.person_name, line.unit_name) for line in assign.assignments_as_of(D2)}
     assert held == {("王伟", "青禾镇"), ("陈思远", "经济发展办公室")}
+
+
+def test_a_vacant_post_stays_linked_and_its_next_holder_answers(town: dict[str, int]) -> None:
+    Post.update(end_date=D1 - dt.timedelta(days=1)).where(Post.person == town["head"]).execute()
+    linker = Linker(D1)  # 镇长 is vacant on D1
+    assert linker.entry("镇长", Column.PRINCIPALS) == Entry("镇长", post_title="镇长")
+    save_matrix([_line(linker, "镇长", "", "经济发展办公室", "")], D1)
+    newcomer = person("孙立")
+    Post.create(person=newcomer, title="镇长", kind=PostKind.TOWNSHIP_HEAD.value, start_date=D2)
+    save_matrix(load_matrix(), D2)
+    (line,) = assign.assignments_as_of(D2, unit_id=town["town"])
+    assert (line.person_name, line.level) == ("孙立", Level.OVERALL)
+
+
+def test_a_shared_name_links_the_namesake_who_is_here_that_day(town: dict[str, int]) -> None:
+    old = person("张强")
+    Post.update(end_date=D0).where(Post.person == old).execute()
+    Post.create(person=old, title="老职务", kind=PostKind.OTHER.value, start_date=D0, end_date=D0)
+    new = person("张强", ("副镇长", PostKind.DEPUTY, town["town"]))
+    Post.update(start_date=D1).where(Post.person == new).execute()
+    assert Linker(D1).entry("张强", Column.DEPUTIES).person_id == new
+    # Before the new one arrived, the name meant the one who was there.
+    assert Linker(D0).entry("张强", Column.DEPUTIES).person_id == old
+    # Two namesakes both in post: the name links to neither and the preview says so.
+    Post.create(person=old, title="科员", kind=PostKind.OTHER.value, start_date=D1)
+    assert not Linker(D2).entry("张强", Column.DEPUTIES).linked
+
+
+def test_a_renamed_department_is_renamed_in_the_matrix(town: dict[str, int]) -> None:
+    save_matrix([_line(Linker(D0), "", "陈思远", "经济发展办公室", "")], D0)
+    Unit.update(name="经济发展服务中心").where(Unit.id == town["economy"]).execute()
+    (line,) = load_matrix()
+    assert line.cells[Column.DEPARTMENTS] == (
+        Entry("经济发展服务中心", unit_id=town["economy"]),
+    )

@@ -16,7 +16,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
-from peewee import fn
+from peewee import JOIN, fn
 
 from app.i18n import N_, _
 from app.io.text import normalize_name
@@ -104,14 +104,33 @@ class Linker:
 
     def __init__(self, day: dt.date):
         self.day = day
-        self._people: dict[str, int] = {}
+        namesakes: dict[str, list[int]] = {}
         for pid, name in Person.select(Person.id, Person.name).order_by(Person.id).tuples():
-            self._people.setdefault(name, pid)  # a shared name means the earliest person
+            namesakes.setdefault(name, []).append(pid)
+        # A shared name means the one person holding a post or a group place that day (else
+        # the earliest recorded); two such people with one name link to neither.
+        present = {
+            pid for (pid,) in Post.select(Post.person).where(active_on(Post, day)).tuples()
+        } | {
+            pid
+            for (pid,) in GroupMembership.select(GroupMembership.person)
+            .where(active_on(GroupMembership, day))
+            .tuples()
+        }
+        self._people: dict[str, int] = {}
+        for name, pids in namesakes.items():
+            here = [pid for pid in pids if pid in present]
+            if len(here) == 1 or (len(pids) == 1):
+                self._people[name] = here[0] if here else pids[0]
+            elif not here:
+                self._people[name] = pids[0]
         holders: dict[str, set[int]] = {}
         for title, pid in Post.select(Post.title, Post.person).where(active_on(Post, day)).tuples():
             holders.setdefault(title, set()).add(pid)
-        # A title held by several people ("副镇长") names nobody in particular.
-        self._posts = {title for title, pids in holders.items() if len(pids) == 1}
+        # A post links whether held or vacant that day (its next holder will answer), but a
+        # title held by several people ("副镇长") names nobody in particular.
+        known = {title for (title,) in Post.select(Post.title).distinct().tuples()}
+        self._posts = {title for title in known if len(holders.get(title, ())) <= 1}
         area_kinds = [kind.value for kind in AREA_KINDS if kind != UnitKind.TOWNSHIP]
         self._units = dict(
             Unit.select(Unit.name, Unit.id).where(Unit.kind.in_(area_kinds)).tuples()
@@ -170,6 +189,7 @@ def load_matrix() -> list[MatrixLine]:
     """The stored rows in order (two queries, whatever the size)."""
     rows = list(MatrixRow.select(MatrixRow.id, MatrixRow.duties).order_by(MatrixRow.position))
     cells: dict[int, dict[Column, list[Entry]]] = {row.id: {} for row in rows}
+    # A linked unit shows its name of today: renaming a department renames it here too.
     query = (
         MatrixEntry.select(
             MatrixEntry.row,
@@ -178,12 +198,15 @@ def load_matrix() -> list[MatrixLine]:
             MatrixEntry.person,
             MatrixEntry.unit,
             MatrixEntry.post_title,
+            Unit.name,
         )
+        .join(Unit, JOIN.LEFT_OUTER, on=MatrixEntry.unit == Unit.id)
         .order_by(MatrixEntry.row, MatrixEntry.column, MatrixEntry.position)
         .tuples()
     )
-    for row_id, column, text, person, unit, post in query:
-        cells[row_id].setdefault(Column(column), []).append(Entry(text, person, unit, post))
+    for row_id, column, text, person, unit, post, unit_name in query:
+        entry = Entry(unit_name or text, person, unit, post)
+        cells[row_id].setdefault(Column(column), []).append(entry)
     return [
         MatrixLine({col: tuple(entries) for col, entries in cells[row.id].items()}, row.duties)
         for row in rows

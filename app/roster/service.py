@@ -507,7 +507,9 @@ def hand_over(
         from app.responsibility.matrix import pass_entries
 
         transfer_assignments(predecessor.id, successor.id, from_date)
-        pass_entries(predecessor.id, successor.id)
+        # The matrix is today's document: a hand-over still to come leaves it as it is.
+        if from_date <= dt.date.today():
+            pass_entries(predecessor.id, successor.id)
         new = _continue_from(membership, from_date, person=successor.id, predecessor=membership.id)
     return int(new.id)
 
