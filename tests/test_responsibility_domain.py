@@ -533,3 +533,24 @@ def test_a_renamed_department_is_renamed_in_the_matrix(town: dict[str, int]) -> 
     assert line.cells[Column.DEPARTMENTS] == (
         Entry("经济发展服务中心", unit_id=town["economy"]),
     )
+
+
+def test_kinds_of_post_come_from_titles_and_the_supervising_deputy(town: dict[str, int]) -> None:
+    from app.org.people import UnitMatcher, set_titles
+
+    newcomer = Person.create(name="孙立")
+    set_titles(newcomer, ["镇党委委员", "副镇长"], D0, UnitMatcher())
+    kinds = dict(Post.select(Post.title, Post.kind).where(Post.person == newcomer).tuples())
+    assert kinds == {"镇党委委员": "other", "副镇长": "deputy"}
+    assert duties.kinds_held([newcomer.id], D1)[newcomer.id] == {PostKind.DEPUTY}
+    # Made the deputy who supervises the township's work safety: that duty list, and the
+    # matrix treats the departments he oversees as comprehensive supervision.
+    assign.set_level(newcomer.id, town["town"], Level.SUPERVISION, D0)
+    assert duties.kinds_held([newcomer.id], D1)[newcomer.id] == {PostKind.SAFETY_DEPUTY}
+    save_matrix([_line(Linker(D1), "", "孙立", "经济发展办公室", "")], D1)
+    (line,) = assign.assignments_as_of(D1, unit_id=town["economy"])
+    assert (line.person_name, line.level) == ("孙立", Level.SUPERVISION)
+    # A principal's deputy-sounding rank title adds no deputy's duties.
+    head = Person.create(name="钱进")
+    set_titles(head, ["镇党委副书记", "镇长"], D0, UnitMatcher())
+    assert duties.kinds_held([head.id], D1)[head.id] == {PostKind.TOWNSHIP_HEAD}

@@ -17,7 +17,7 @@ from app.responsibility.duties import DUTY_KINDS, duties_of
 from app.roster.service import roster_as_of
 from app.storage.backup import verify_database_file
 from app.storage.migrations import CURRENT_VERSION, close_database, open_database, schema_version
-from app.storage.models import GroupMembership, Unit
+from app.storage.models import GroupMembership, Post, Unit
 
 DATA = Path(__file__).parent / "data"
 FIXTURES = {1: DATA / "schema-v1.sqlite"}
@@ -63,3 +63,22 @@ def test_every_released_schema_upgrades_with_every_row_kept(version: int, tmp_pa
     close_database()
     backups = list((tmp_path / "backups").glob(f"*before-upgrade-v{version}*"))
     assert len(backups) == 1 and verify_database_file(backups[0]) == version
+
+
+def test_titles_recorded_without_a_kind_get_one_on_upgrade(tmp_path: Path) -> None:
+    close_database()
+    copy = tmp_path / "v1.sqlite"
+    shutil.copyfile(FIXTURES[1], copy)
+    with sqlite3.connect(copy) as connection:
+        person = connection.execute(
+            "INSERT INTO person (name, phone, notes) VALUES ('孙立', '', '')"
+        )
+        connection.executemany(
+            "INSERT INTO post (person_id, title, unit_id, kind, sort_order, start_date)"
+            " VALUES (?, ?, NULL, 'other', ?, '2024-01-01')",
+            [(person.lastrowid, "副镇长", 0), (person.lastrowid, "镇党委委员", 1)],
+        )
+    open_database(str(copy))
+    kinds = dict(Post.select(Post.title, Post.kind).where(Post.person == person.lastrowid).tuples())
+    assert kinds == {"副镇长": "deputy", "镇党委委员": "other"}
+    close_database()

@@ -88,3 +88,64 @@ _POST_LABELS = {
     PostKind.ENTERPRISE_SAFETY_MANAGER: N_("Enterprise safety manager"),
     PostKind.OTHER: N_("Other post"),
 }
+
+
+# Words of titles as townships write them, for the kind of post a title names.  Read in this
+# order; the first that fits decides.  Titles that say nothing certain stay "other" (a party
+# rank such as 镇党委委员, a second title such as 主任 that names no unit).
+_TOWNSHIP_TITLES: tuple[tuple[tuple[str, ...], PostKind], ...] = (
+    (
+        (
+            "党委副书记",
+            "党工委副书记",
+            "副镇长",
+            "副乡长",
+            "副主任",
+            "人大主席",
+            "人大副主席",
+            "纪委书记",
+            "纪工委书记",
+            "武装部长",
+            "组织委员",
+            "宣传委员",
+            "政法委员",
+            "统战委员",
+        ),
+        PostKind.DEPUTY,
+    ),
+    (("党委书记", "党工委书记"), PostKind.PARTY_SECRETARY),
+    (("镇长", "乡长", "办事处主任"), PostKind.TOWNSHIP_HEAD),
+)
+_HEAD_ENDINGS = ("主任", "所长", "站长", "队长", "院长", "校长", "中队长", "局长", "科长")
+_PRINCIPAL_ENDINGS = ("总经理", "经理", "董事长", "厂长", "站长", "店长", "院长", "负责人", "法人")
+
+
+def infer_post_kind(title: str, unit_kind: UnitKind | None) -> PostKind:
+    """The kind of post a title names, read from its words and the unit it belongs to."""
+    if "网格员" in title:
+        return PostKind.GRID_WORKER
+    if unit_kind == UnitKind.ENTERPRISE:
+        if "安全" in title:
+            return PostKind.ENTERPRISE_SAFETY_MANAGER
+        if title.endswith(_PRINCIPAL_ENDINGS):
+            return PostKind.ENTERPRISE_PRINCIPAL
+        return PostKind.OTHER
+    if "安全员" in title:
+        return PostKind.SAFETY_OFFICER
+    if unit_kind in (UnitKind.VILLAGE, UnitKind.COMMUNITY):
+        if title.endswith("书记") and "副书记" not in title:
+            return PostKind.VILLAGE_SECRETARY
+        if title.endswith("主任") and "副主任" not in title:
+            return PostKind.VILLAGE_HEAD
+        return PostKind.OTHER
+    if unit_kind == UnitKind.DEPARTMENT:
+        name_end = title.rsplit("副", 1)
+        deputy = len(name_end) > 1 and name_end[1].endswith(_HEAD_ENDINGS)
+        if title.endswith(_HEAD_ENDINGS) and not deputy:
+            return PostKind.DEPARTMENT_HEAD
+        return PostKind.DEPARTMENT_STAFF
+    if unit_kind in (None, UnitKind.TOWNSHIP):
+        for words, kind in _TOWNSHIP_TITLES:
+            if title.endswith(words):
+                return kind
+    return PostKind.OTHER

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from peewee import fn
 
-from app.org.kinds import PostKind, UnitKind
+from app.org.kinds import PostKind, UnitKind, infer_post_kind
 from app.storage.bulk import chunks, insert_rows
 from app.storage.models import Person, Post, Unit, active_on, end_before
 
@@ -60,9 +60,17 @@ class UnitMatcher:
     """
 
     def __init__(self) -> None:
-        units = Unit.select(Unit.id, Unit.name).where(Unit.kind != UnitKind.TOWNSHIP.value)
+        units = Unit.select(Unit.id, Unit.name, Unit.kind).where(
+            Unit.kind != UnitKind.TOWNSHIP.value
+        )
         self._ids = {unit.name: unit.id for unit in units}
+        self._kinds = {unit.id: UnitKind(unit.kind) for unit in units}
         self._longest = max((len(name) for name in self._ids), default=0)
+
+    def post_kind(self, title: str) -> PostKind:
+        """The kind of post the title names (see kinds.infer_post_kind)."""
+        unit_id = self.unit_id(title)
+        return infer_post_kind(title, self._kinds.get(unit_id) if unit_id else None)
 
     def unit_id(self, title: str) -> int | None:
         # The longest known unit name that the title starts with.
@@ -87,7 +95,7 @@ def add_posts(
                 "person": person.id,
                 "title": title,
                 "unit": units.unit_id(title),
-                "kind": PostKind.OTHER.value,
+                "kind": units.post_kind(title).value,
                 "sort_order": order,
                 "start_date": day,
             }
@@ -122,7 +130,7 @@ def set_titles(
                 person=person,
                 title=title,
                 unit=units.unit_id(title),
-                kind=PostKind.OTHER.value,
+                kind=units.post_kind(title).value,
                 sort_order=order,
                 start_date=day,
                 end_date=until,

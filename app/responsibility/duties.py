@@ -7,6 +7,7 @@ list in one transaction: what a clerk sees in the editor is what is stored.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
@@ -14,7 +15,7 @@ from app.i18n import _
 from app.org.kinds import PostKind
 from app.prints.numbering import heading_number
 from app.responsibility.default_duties import DEFAULT_DUTIES
-from app.storage.bulk import insert_rows
+from app.storage.bulk import chunks, insert_rows
 from app.storage.db import database_proxy
 from app.storage.models import Duty
 
@@ -119,3 +120,43 @@ def install_defaults() -> None:
     for kind in DUTY_KINDS:
         if kind.value not in present and kind in DEFAULT_DUTIES:
             save_duties(kind, default_duties(kind))
+
+
+def kinds_held(person_ids: Sequence[int], day: dt.date) -> dict[int, set[PostKind]]:
+    """The kinds of post whose duties each person carries on ``day``.
+
+    From their posts, read the way the policies read them: a principal's duties include what a
+    deputy title of theirs (镇党委副书记) would add; the deputy who supervises the township's
+    work safety (综合监管, whatever the title says) carries that duty list instead of the
+    other deputies'.
+    """
+    from app.responsibility.levels import Level
+    from app.storage.models import Assignment, Post, active_on
+
+    held: dict[int, set[PostKind]] = {pid: set() for pid in person_ids}
+    known = {kind.value: kind for kind in DUTY_KINDS}
+    supervising: set[int] = set()
+    for chunk in chunks(list(person_ids)):
+        query = Post.select(Post.person, Post.kind).where(
+            Post.person.in_(chunk) & active_on(Post, day)
+        )
+        for pid, kind in query.tuples():
+            if kind in known:
+                held[pid].add(known[kind])
+        supervising.update(
+            pid
+            for (pid,) in Assignment.select(Assignment.person)
+            .where(
+                Assignment.person.in_(chunk)
+                & active_on(Assignment, day)
+                & (Assignment.level == Level.SUPERVISION.value)
+            )
+            .tuples()
+        )
+    principals = {PostKind.PARTY_SECRETARY, PostKind.TOWNSHIP_HEAD}
+    for pid, kinds in held.items():
+        if pid in supervising and kinds & {PostKind.DEPUTY, PostKind.SAFETY_DEPUTY}:
+            kinds.add(PostKind.SAFETY_DEPUTY)
+        if kinds & principals or PostKind.SAFETY_DEPUTY in kinds:
+            kinds.discard(PostKind.DEPUTY)
+    return held

@@ -314,10 +314,21 @@ def implied_assignments(lines: Sequence[MatrixLine], day: dt.date) -> dict[tuple
         if entry.post_title
     ]
     holders = post_holders(titles, day)
+    # The deputy in charge of work safety: by the kind of post, or (a title says only 副镇长)
+    # by comprehensive supervision entered by hand.
     safety_deputies = {
         pid
         for (pid,) in Post.select(Post.person)
         .where(active_on(Post, day) & (Post.kind == PostKind.SAFETY_DEPUTY.value))
+        .tuples()
+    } | {
+        pid
+        for (pid,) in Assignment.select(Assignment.person)
+        .where(
+            active_on(Assignment, day)
+            & (Assignment.level == Level.SUPERVISION.value)
+            & (Assignment.source != FROM_MATRIX)
+        )
         .tuples()
     }
     posts_in: dict[int, set[int]] = {}

@@ -43,11 +43,11 @@ from app.responsibility.assignments import (
     leaders_on,
 )
 from app.responsibility.coverage import TERRITORIAL
-from app.responsibility.duties import DUTY_KINDS, DutyItem, duties_by_kind, duty_number
+from app.responsibility.duties import DUTY_KINDS, DutyItem, duties_by_kind, duty_number, kinds_held
 from app.responsibility.levels import PATRONAGE, Level
 from app.responsibility.print_common import POST_KIND_CHINESE, SEPARATOR, date_line
 from app.storage.bulk import chunks
-from app.storage.models import Person, Post, active_on
+from app.storage.models import Person
 
 CARD_TITLE = "岗位安全职责清单"
 SIGNATURE_LINE = "本人签字：" + "\u3000" * 8 + "年\u3000\u3000月\u3000\u3000日"
@@ -90,16 +90,9 @@ def duty_cards_snapshot(day: dt.date, person_ids: Sequence[int] | None = None) -
     (leaders_on).  An unknown person is an AssignmentError."""
     ids = leaders_on(day) if person_ids is None else list(dict.fromkeys(person_ids))
     names: dict[int, str] = {}
-    kinds_of: dict[int, set[PostKind]] = {pid: set() for pid in ids}
-    known = {kind.value: kind for kind in DUTY_KINDS}
     for chunk in chunks(ids):
         names.update(Person.select(Person.id, Person.name).where(Person.id.in_(chunk)).tuples())
-        query = Post.select(Post.person, Post.kind).where(
-            Post.person.in_(chunk) & active_on(Post, day)
-        )
-        for pid, kind in query.tuples():
-            if kind in known:
-                kinds_of[pid].add(known[kind])
+    kinds_of = kinds_held(ids, day)
     if any(pid not in names for pid in ids):
         raise AssignmentError(_("The person no longer exists."))
     titles = titles_by_person(ids, day)

@@ -20,7 +20,6 @@ from app.i18n import N_, _, format_date, pgettext
 from app.io.errors import InterchangeError, Problem
 from app.io.spreadsheet import ColumnSpec, read_table, write_table
 from app.io.text import normalize_name, split_titles
-from app.org.kinds import PostKind
 from app.org.people import ONE_DAY, UnitMatcher
 from app.roster import service
 from app.roster.roles import OFFICE_SYNONYMS, ROLE_SYNONYMS, GroupRole, OfficeRole
@@ -497,12 +496,11 @@ def _add_newcomers(
         person.name: person.id
         for person in Person.select(Person.id, Person.name).where(Person.id > last_id)
     }
-    other = PostKind.OTHER.value
     insert_rows(
         Post,
         fields=(Post.person, Post.title, Post.unit, Post.kind, Post.sort_order, Post.start_date),
         rows=[
-            (new_ids[row.name], title, units.unit_id(title), other, order, day)
+            (new_ids[row.name], title, units.unit_id(title), units.post_kind(title), order, day)
             for row in strangers
             for order, title in enumerate(row.titles)
         ],

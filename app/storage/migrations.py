@@ -14,6 +14,7 @@ import peewee
 from app import __version__
 from app.i18n import _
 from app.storage.backup import backup_to, backups_folder, default_backup_name
+from app.storage.bulk import chunks
 from app.storage.db import database_proxy, make_database, wrap_errors
 from app.storage.errors import NewerDatabaseError, StorageError
 from app.storage.models import (
@@ -22,6 +23,7 @@ from app.storage.models import (
     Duty,
     MatrixEntry,
     MatrixRow,
+    Post,
     SchemaVersion,
     Unit,
 )
@@ -41,6 +43,25 @@ def _to_version_2(db: peewee.Database) -> None:
     )
     db.create_tables([Duty, Assignment, MatrixRow, MatrixEntry])
     install_default_duties()
+    _infer_post_kinds()
+
+
+def _infer_post_kinds() -> None:
+    """Version 1 recorded the titles clerks typed or imported without their kind: read it from
+    the title now, since duty lists and the matrix attach to kinds."""
+    from app.org.kinds import PostKind, UnitKind, infer_post_kind
+
+    unit_kinds = dict(Unit.select(Unit.id, Unit.kind).tuples())
+    query = Post.select(Post.id, Post.title, Post.unit).where(Post.kind == PostKind.OTHER.value)
+    kinds: dict[str, list[int]] = {}
+    for post_id, title, unit_id in query.tuples():
+        unit_kind = UnitKind(unit_kinds[unit_id]) if unit_id in unit_kinds else None
+        kind = infer_post_kind(title, unit_kind)
+        if kind != PostKind.OTHER:
+            kinds.setdefault(kind.value, []).append(post_id)
+    for kind, ids in kinds.items():
+        for chunk in chunks(ids):
+            Post.update(kind=kind).where(Post.id.in_(chunk)).execute()
 
 
 def install_default_duties() -> None:
