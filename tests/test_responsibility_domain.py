@@ -554,3 +554,46 @@ def test_kinds_of_post_come_from_titles_and_the_supervising_deputy(town: dict[st
     head = Person.create(name="钱进")
     set_titles(head, ["镇党委副书记", "镇长"], D0, UnitMatcher())
     assert duties.kinds_held([head.id], D1)[head.id] == {PostKind.TOWNSHIP_HEAD}
+
+
+def test_areas_recorded_for_after_the_hand_over_pass_too(town: dict[str, int]) -> None:
+    assign.set_level(town["deputy"], town["village"], Level.DIRECT_LEADERSHIP, D2)
+    moved = assign.transfer_assignments(town["deputy"], town["safety"], D1)
+    assert moved == 1
+    assert assign.history_of(town["deputy"]) == []
+    (line,) = assign.assignments_as_of(D2, unit_id=town["village"])
+    assert (line.person_name, line.start) == ("吴海坚", D2)
+
+
+def test_someone_who_left_with_their_areas_gets_none_back_from_the_matrix(
+    town: dict[str, int],
+) -> None:
+    save_matrix([_line(Linker(D0), "", "陈思远、吴海坚", "经济发展办公室", "")], D0)
+    membership = service.add_member(
+        service.MemberInput(name="陈思远", role=GroupRole.DEPUTY, titles=("副镇长",)), D0
+    )
+    service.end_membership(membership, D1, end_areas=True)
+    (line,) = load_matrix()
+    assert [entry.text for entry in line.cells[Column.DEPUTIES]] == ["吴海坚"]
+    save_matrix(load_matrix(), D2)
+    assert assign.assignments_as_of(D2, person_id=town["deputy"]) == []
+
+
+def test_a_post_that_changes_hands_on_the_roster_carries_its_fields_of_work(
+    town: dict[str, int],
+) -> None:
+    save_matrix([_line(Linker(D0), "镇长", "", "经济发展办公室", "")], D0)
+    head = service.add_member(
+        service.MemberInput(name="闫旻", role=GroupRole.LEADER, titles=("镇长",)), D0
+    )
+    # The title moves by editing the members, not by a hand-over.
+    service.update_member(
+        head, service.MemberInput(name="闫旻", role=GroupRole.LEADER, titles=("镇人大主席",)), D1
+    )
+    service.add_member(
+        service.MemberInput(name="孙立", role=GroupRole.LEADER, titles=("镇长",)), D1
+    )
+    (line,) = assign.assignments_as_of(D2, unit_id=town["town"])
+    assert (line.person_name, line.level, line.start) == ("孙立", Level.OVERALL, D1)
+    (before,) = assign.assignments_as_of(D1 - dt.timedelta(days=1), unit_id=town["town"])
+    assert before.person_name == "闫旻"

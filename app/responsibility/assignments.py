@@ -249,11 +249,12 @@ def delete_assignment(assignment_id: int) -> None:
 def transfer_assignments(predecessor_id: int, successor_id: int, day: dt.date) -> int:
     """继任: the predecessor's areas pass to the successor from ``day``; returns how many.
 
-    An area the successor already answers for keeps the successor's own level.
+    Areas recorded for later days pass too.  An area the successor already answers for keeps
+    the successor's own level.
     """
     passing = list(
         Assignment.select().where(
-            (Assignment.person == predecessor_id) & active_on(Assignment, day)
+            (Assignment.person == predecessor_id) & overlapping(Assignment, day)
         )
     )
     held = {
@@ -270,7 +271,7 @@ def transfer_assignments(predecessor_id: int, successor_id: int, day: dt.date) -
                 level=row.level,
                 source=row.source,
                 note=row.note,
-                start_date=day,
+                start_date=max(day, row.start_date),
                 end_date=row.end_date,
             )
         end_before(row, day)

@@ -298,6 +298,31 @@ def pass_entries(predecessor_id: int, successor_id: int) -> int:
     return len(entries)
 
 
+def follow_post_holders(day: dt.date) -> int:
+    """The matrix names posts ("镇长") as well as people: when titles change hands outside a
+    hand-over (a roster edit or import), the fields of work those posts carry follow the new
+    holders from ``day``.  Returns how many assignments began or ended.
+
+    Left alone when a later save already recorded the matrix's assignments: bringing them in
+    step from an earlier day would undo what was decided then.
+    """
+    if not MatrixEntry.select().where(MatrixEntry.post_title.is_null(False)).exists():
+        return 0
+    later = Assignment.select().where(
+        (Assignment.source == FROM_MATRIX) & (Assignment.start_date > day)
+    )
+    if later.exists():
+        return 0
+    begun, ended = sync_assignments(load_matrix(), day)
+    return begun + ended
+
+
+def drop_entries(person_id: int) -> int:
+    """Someone who left the township is no longer named in the matrix (the row stays; a cell
+    left empty shows in the coverage check).  Returns how many names went."""
+    return MatrixEntry.delete().where(MatrixEntry.person == person_id).execute()
+
+
 def implied_assignments(lines: Sequence[MatrixLine], day: dt.date) -> dict[tuple[int, int], Level]:
     """(person, unit) -> level, as the matrix states them on ``day``.
 

@@ -21,6 +21,7 @@ from app.io.errors import InterchangeError, Problem
 from app.io.spreadsheet import ColumnSpec, read_table, write_table
 from app.io.text import normalize_name, split_titles
 from app.org.people import ONE_DAY, UnitMatcher
+from app.responsibility.matrix import follow_post_holders
 from app.roster import service
 from app.roster.roles import OFFICE_SYNONYMS, ROLE_SYNONYMS, GroupRole, OfficeRole
 from app.roster.snapshot import RosterLine, RosterSnapshot
@@ -456,6 +457,8 @@ def apply_plan(plan: ImportPlan) -> None:
         _add_newcomers(newcomers, day, units, positions)
         if not plan.partial:
             _follow_file_order(positions, day)
+        # Titles may have changed hands: the matrix's posts follow their holders.
+        follow_post_holders(day)
 
 
 def _places_after_current(rows: Sequence[CompleteRow], day: dt.date) -> dict[str, int]:

@@ -329,7 +329,16 @@ def add_member(
             sort_order=sort_order if sort_order is not None else _next_sort_order(group),
             start_date=start,
         )
+        if not checked:  # an import brings the matrix in step once, at its end
+            _follow_matrix(start)
     return int(membership.id)
+
+
+def _follow_matrix(day: dt.date) -> None:
+    """Titles changed hands: the matrix's posts carry their fields of work to the holders."""
+    from app.responsibility.matrix import follow_post_holders
+
+    follow_post_holders(day)
 
 
 def update_member(
@@ -356,7 +365,8 @@ def update_member(
             person.name = data.name
             person.phone = data.phone
             person.save()
-        set_titles(person, data.titles, effective, units)
+        if set_titles(person, data.titles, effective, units) and not checked:
+            _follow_matrix(effective)
         office = data.office_role.value if data.office_role else None
         if membership.role == data.role.value and membership.office_role == office:
             return membership_id
@@ -416,7 +426,8 @@ def end_membership(membership_id: int, last_day: dt.date, *, end_areas: bool = F
     """The member leaves the group after ``last_day``; the history stays.
 
     ``end_areas``: the person also stops answering for their areas (fields of work,
-    patronage) after that day — someone who leaves the township rather than just the group.
+    patronage) after that day, and today's matrix stops naming them — someone who leaves the
+    township rather than just the group.
     """
     with database_proxy.atomic():
         membership = GroupMembership.get_by_id(membership_id)
@@ -432,8 +443,13 @@ def end_membership(membership_id: int, last_day: dt.date, *, end_areas: bool = F
         membership.save()
         if end_areas:
             from app.responsibility.assignments import end_areas as end_person_areas
+            from app.responsibility.matrix import drop_entries
 
             end_person_areas(membership.person_id, last_day)
+            # Today's matrix no longer names someone who has gone (a later save would give
+            # the areas back); one still to leave stays in it until then.
+            if last_day < dt.date.today():
+                drop_entries(membership.person_id)
 
 
 def move_member(membership_id: int, offset: int, day: dt.date) -> bool:
