@@ -402,6 +402,34 @@ def test_hand_over_to_a_successor(page: RosterPage, monkeypatch, qtbot) -> None:
     assert "闫旻" in names_in_db(TODAY - dt.timedelta(days=1))
 
 
+@pytest.mark.parametrize("pass_areas", [True, False])
+def test_a_hand_over_passes_the_areas_unless_the_clerk_keeps_them(
+    page: RosterPage, monkeypatch, qtbot, pass_areas: bool
+) -> None:
+    from app.org.kinds import UnitKind
+    from app.responsibility.assignments import assignments_as_of, set_level
+    from app.responsibility.levels import Level
+    from app.storage.models import Person, Unit
+
+    village = Unit.create(name="常青村", kind=UnitKind.VILLAGE.value)
+    yan = Person.get(Person.name == "闫旻")
+    set_level(yan.id, village.id, Level.DIRECT, START)
+
+    def fill(dialog: QDialog) -> None:
+        assert isinstance(dialog, SuccessionDialog)
+        assert dialog.areas_check.isChecked() and "常青村" in dialog.areas_check.text()
+        dialog.successor_edit.setText("陈立新")
+        dialog.areas_check.setChecked(pass_areas)
+        dialog.accept()
+
+    answer_with(monkeypatch, fill)
+    select(page, "闫旻")
+    with qtbot.waitSignal(page.roster_changed):
+        page.succession_action.trigger()
+    (line,) = assignments_as_of(TODAY, unit_id=village.id)
+    assert line.person_name == ("陈立新" if pass_areas else "闫旻")
+
+
 def test_hand_over_needs_a_successor_name(page: RosterPage, monkeypatch) -> None:
     messages: dict[str, str] = {}
 

@@ -481,13 +481,16 @@ def hand_over(
     *,
     titles: Sequence[str] | None = None,
     phone: str = "",
+    pass_areas: bool = True,
 ) -> int:
     """继任: from ``from_date`` the successor takes the member's place, group role and titles,
     and the areas the member answered for (fields of work, patronage); the responsibility
     matrix names the successor where it named the member.
 
     ``titles`` chooses which of the predecessor's titles pass over (all of them by default);
-    the successor's own titles stay after them.  Returns the successor's membership id.
+    the successor's own titles stay after them.  ``pass_areas`` False keeps the areas with the
+    predecessor (who hands over one post and keeps another).  Returns the successor's
+    membership id.
     """
     successor_name = normalize_name(successor_name)
     with database_proxy.atomic():
@@ -522,10 +525,11 @@ def hand_over(
         from app.responsibility.assignments import transfer_assignments
         from app.responsibility.matrix import pass_entries
 
-        transfer_assignments(predecessor.id, successor.id, from_date)
-        # The matrix is today's document: a hand-over still to come leaves it as it is.
-        if from_date <= dt.date.today():
-            pass_entries(predecessor.id, successor.id)
+        if pass_areas:
+            transfer_assignments(predecessor.id, successor.id, from_date)
+            # The matrix is today's document: a hand-over still to come leaves it as it is.
+            if from_date <= dt.date.today():
+                pass_entries(predecessor.id, successor.id)
         new = _continue_from(membership, from_date, person=successor.id, predecessor=membership.id)
     return int(new.id)
 

@@ -14,8 +14,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.i18n import _
+from app.i18n import _, ngettext, pgettext
 from app.org.people import ONE_DAY
+from app.responsibility.assignments import assignments_as_of
 from app.roster import service
 from app.roster.service import RosterError
 from app.roster.snapshot import RosterLine
@@ -56,6 +57,22 @@ class SuccessionDialog(FormDialog):
             none = _("{name} holds no titles.").format(name=line.name)
             titles_layout.addWidget(hint_label(none, titles_box))
 
+        # The areas pass with the post; a clerk handing over only a village post of someone
+        # who stays a township leader unticks this.
+        areas = assignments_as_of(day, person_id=line.person_id)
+        self.areas_check = QCheckBox(self)
+        self.areas_check.setChecked(True)
+        self.areas_check.setVisible(bool(areas))
+        if areas:
+            names = pgettext("list of names", ", ").join(area.unit_name for area in areas)
+            self.areas_check.setText(
+                ngettext(
+                    "The area {name} answers for passes too: {areas}",
+                    "The {count} areas {name} answers for pass too: {areas}",
+                    len(areas),
+                ).format(name=line.name, count=len(areas), areas=names)
+            )
+
         form = QFormLayout()
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.ExpandingFieldsGrow)
         self.general_error = FieldError(self)
@@ -81,6 +98,7 @@ class SuccessionDialog(FormDialog):
         layout = QVBoxLayout(self)
         layout.addWidget(intro)
         layout.addLayout(form)
+        layout.addWidget(self.areas_check)
         layout.addWidget(self.general_error)
         layout.addStretch(1)
         layout.addWidget(buttons)
@@ -105,6 +123,7 @@ class SuccessionDialog(FormDialog):
                 self.from_date,
                 titles=self.chosen_titles(),
                 phone=self.phone_edit.text().strip(),
+                pass_areas=self.areas_check.isChecked(),
             )
         except RosterError as error:
             self.errors.show(error.errors)
