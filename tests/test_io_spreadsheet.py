@@ -238,6 +238,74 @@ def test_the_sheet_with_the_table_is_found_when_another_is_active(tmp_path: Path
     assert values(read_table(tmp_path / "r.xlsx", COLUMNS), "姓名") == ["甲"]
 
 
+# ---------------------------------------------------------------------------- headerless data
+
+
+def test_data_under_a_header_merged_across_two_columns_is_refused(tmp_path: Path) -> None:
+    # 职务 merged over D1:E1 with the phone numbers in E: read, column E would vanish.
+    rows: list[list[object]] = [
+        ["序号", "姓名", "小组职务", "职务", None],
+        [1, "周建国", "组长", "镇党委书记", "13800000001"],
+        [2, "吴海", "副组长", "镇长", None],
+    ]
+    path = make_xlsx(tmp_path / "r.xlsx", rows, merges=("D1:E1",))
+    with pytest.raises(InterchangeError) as caught:
+        read_table(path, COLUMNS)
+    [problem] = caught.value.problems
+    assert (problem.row, problem.column) == (2, None)
+    assert "column E" in problem.reason and "“职务”" in problem.reason
+    assert "D–E" in problem.reason
+    assert problem.text().startswith("Row 2: column E")
+
+
+def test_data_in_a_column_with_an_empty_header_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "r.csv"
+    path.write_text("姓名,,职务,\n周建国,,镇长,\n吴海,13900000002,副镇长,\n", encoding="utf-8")
+    with pytest.raises(InterchangeError) as caught:
+        read_table(path, COLUMNS)
+    [problem] = caught.value.problems
+    assert problem.row == 3 and "column B" in problem.reason
+
+
+def test_data_to_the_right_of_the_header_is_refused(tmp_path: Path) -> None:
+    rows: list[list[object]] = [
+        [TITLE],
+        ["序号", "姓名", "职务"],
+        [1, "周建国", "镇党委书记"],
+        [2, "吴海", "镇长", None, "兼任"],
+    ]
+    with pytest.raises(InterchangeError) as caught:
+        read_table(make_xlsx(tmp_path / "r.xlsx", rows), COLUMNS)
+    assert [(p.row, "column E" in p.reason) for p in caught.value.problems] == [(4, True)]
+
+
+def test_empty_columns_without_a_header_are_fine(tmp_path: Path) -> None:
+    # A blank spacer column, a header merged over an empty column, a merged data cell
+    # reaching into it, and a note under the table outside its columns: nothing is lost.
+    rows: list[list[object]] = [
+        ["序号", None, "姓名", "职务", None, "联系电话"],
+        [1, None, "周建国", "镇党委书记", None, "13800000001"],
+        [2, None, "吴海", "镇长", None, "13800000002"],
+        [None, None, None, None, None, None, None, "制表：应急办"],
+    ]
+    path = make_xlsx(tmp_path / "r.xlsx", rows, merges=("D1:E1", "D3:E3"))
+    table = read_table(path, COLUMNS)
+    assert values(table, "职务") == ["镇党委书记", "镇长"]
+    assert values(table, "联系电话") == ["13800000001", "13800000002"]
+
+
+def test_a_header_two_rows_high_heads_its_column(tmp_path: Path) -> None:
+    # 编码 merged down A1:A2 above the row of known names: column A has its header.
+    rows: list[list[object]] = [
+        ["编码", "人员", None],
+        [None, "姓名", "职务"],
+        [1, "周建国", "镇党委书记"],
+    ]
+    path = make_xlsx(tmp_path / "r.xlsx", rows, merges=("A1:A2", "B1:C1"))
+    table = read_table(path, COLUMNS)
+    assert table.header_row == 2 and values(table, "姓名") == ["周建国"]
+
+
 # ---------------------------------------------------------------------------- CSV
 
 
@@ -661,3 +729,16 @@ def test_a_folder_is_not_taken_for_a_file(tmp_path: Path) -> None:
     with pytest.raises(InterchangeError) as caught:
         read_table(folder, COLUMNS)
     assert "folder" in str(caught.value)
+
+
+def test_a_zip_of_a_version_python_cannot_read_is_a_damaged_file(tmp_path: Path) -> None:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("xl/workbook.xml", "x")
+    data = bytearray(buffer.getvalue())
+    central = data.find(b"PK\x01\x02")
+    data[central + 6] = 64  # "needs zip version 6.4" (strong encryption)
+    path = tmp_path / "名单.xlsx"
+    path.write_bytes(bytes(data))
+    with pytest.raises(InterchangeError, match="名单.xlsx"):
+        read_table(path, [ColumnSpec("姓名")])

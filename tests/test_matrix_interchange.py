@@ -420,6 +420,24 @@ def test_bad_rows_are_refused_with_row_and_reason_and_nothing_written(
     assert db_snapshot() == before
 
 
+def test_a_header_merged_over_the_next_column_is_refused_not_half_read(
+    tmp_path: Path, township: dict[str, int]
+) -> None:
+    # 责任科室 merged over D2:E2 with the 责任人 in column E: read, the 责任人 column would be
+    # missing, and applying would end every responsibility it states.
+    import_matrix(workbook(tmp_path / "ok.xlsx", ROWS), DAY)
+    before = db_snapshot()
+    path = workbook(tmp_path / "merged.xlsx", ROWS, header=[*HEADER[:4], "", HEADER[5]])
+    book = openpyxl.load_workbook(path)
+    book.active.merge_cells("D2:E2")
+    book.save(path)
+    with pytest.raises(InterchangeError) as caught:
+        plan_matrix_import(path, DAY)
+    [problem] = caught.value.problems
+    assert problem.row == 3 and "E" in problem.reason and "责任科室" in problem.reason
+    assert db_snapshot() == before
+
+
 def test_empty_files_are_refused(tmp_path: Path, township: dict[str, int]) -> None:
     before = db_snapshot()
     header_only = workbook(tmp_path / "h.xlsx", [])

@@ -179,6 +179,38 @@ def test_parse_employees_refuses_what_is_not_a_whole_number(text: str) -> None:
     assert "employees" in raised.value.errors
 
 
+@pytest.mark.parametrize("text", ["99999999999999999999", "1000001", "9" * 5000, "１" + "０" * 7])
+def test_parse_employees_refuses_a_number_too_large(text: str) -> None:
+    # 20 digits overflowed SQLite's INTEGER on saving (a bug dialog); 5,000 digits are more
+    # than Python reads as an int.  Both are a field message now.
+    with pytest.raises(UnitError) as raised:
+        units.parse_employees(text)
+    assert "1,000,000" in raised.value.errors["employees"]
+
+
+def test_the_largest_number_of_employees_is_accepted() -> None:
+    assert units.parse_employees("1,000,000") == units.MAX_EMPLOYEES == 1_000_000
+    assert units.parse_employees("0001000000") == 1_000_000
+    assert units.parse_employees("0" * 5000 + "12") == 12
+
+
+@pytest.mark.parametrize("employees", [1_000_001, 99999999999999999999])
+def test_too_many_employees_is_refused_by_field_and_writes_nothing(
+    org: dict[str, int], employees: int
+) -> None:
+    data = UnitInput(
+        name="某公司", kind=UnitKind.ENTERPRISE, parent_id=org["常青村"], employees=employees
+    )
+    before = snapshot()
+    assert set(units.validate_unit(data)) == {"employees"}
+    with pytest.raises(UnitError) as raised:
+        units.add_unit(data)
+    assert set(raised.value.errors) == {"employees"}
+    with pytest.raises(UnitError):
+        units.update_unit(org["宏达建材有限公司"], data)
+    assert snapshot() == before
+
+
 # ---------------------------------------------------------------------------- changing
 
 

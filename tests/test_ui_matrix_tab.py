@@ -251,6 +251,82 @@ def test_an_empty_row_is_refused(tab, qtbot, monkeypatch) -> None:
     assert stored() == before
 
 
+@pytest.mark.parametrize(
+    ("field", "departments", "duties", "words"),
+    [
+        ("departments", "长" * 250, "管好安全", "longer than 200"),
+        ("departments", "、".join(f"科室{n}" for n in range(101)), "管好安全", "at most 100"),
+        ("duties", "应急管理办公室", "职" * 2500, "at most 2000"),
+    ],
+)
+def test_what_the_import_would_refuse_is_refused_beside_its_field(
+    tab, qtbot, monkeypatch, field: str, departments: str, duties: str, words: str
+) -> None:
+    # Saved, such a row would make the matrix's export a file the import refuses.
+    seen: dict[str, str] = {}
+
+    def fill(dialog: QDialog) -> None:
+        dialog.show()
+        dialog.edits[Column.DEPARTMENTS].setText(departments)
+        dialog.duties_edit.setPlainText(duties)
+        dialog.accept()
+        assert dialog.isVisible() and dialog.result() != QDialog.DialogCode.Accepted
+        assert dialog.errors.label(field).isVisible()
+        seen.update(dialog.errors.messages())
+        dialog.reject()
+
+    record_dialogs(monkeypatch, fill)
+    before = stored()
+    tab.add_row()
+    wait(qtbot)
+    assert set(seen) == {field} and words in seen[field]
+    assert stored() == before
+
+
+def test_a_corrected_field_loses_its_message(tab, qtbot, monkeypatch) -> None:
+    def fill(dialog: QDialog) -> None:
+        dialog.show()
+        dialog.edits[Column.RESPONSIBLE].setText("钱" * 201)
+        dialog.accept()
+        assert dialog.errors.label(Column.RESPONSIBLE.value).isVisible()
+        dialog.edits[Column.RESPONSIBLE].setText("钱多")
+        assert not dialog.errors.messages()
+        dialog.accept()
+
+    record_dialogs(monkeypatch, fill)
+    tab.add_row()
+    wait(qtbot)
+    assert texts(Column.RESPONSIBLE)[-1] == "钱多"
+
+
+def test_a_row_at_the_limits_exports_and_reimports(tab, qtbot, monkeypatch, tmp_path) -> None:
+    from app.responsibility.interchange import (
+        MAX_DUTIES,
+        MAX_NAME,
+        MAX_NAMES_PER_CELL,
+        plan_matrix_import,
+    )
+
+    def fill(dialog: QDialog) -> None:
+        dialog.edits[Column.DEPARTMENTS].setText("长" * MAX_NAME)
+        names = "、".join(f"某人{n}" for n in range(MAX_NAMES_PER_CELL))
+        dialog.edits[Column.RESPONSIBLE].setText(names)
+        dialog.duties_edit.setPlainText("职" * MAX_DUTIES)
+        dialog.accept()
+
+    record_dialogs(monkeypatch, fill)
+    tab.add_row()
+    wait(qtbot)
+    assert len(load_matrix()) == 3
+    target = tmp_path / "导出.xlsx"
+    monkeypatch.setattr(
+        QFileDialog, "getSaveFileName", staticmethod(lambda *a, **k: (str(target), ""))
+    )
+    tab.export_button.click()
+    wait(qtbot)
+    assert plan_matrix_import(target, TODAY).is_empty
+
+
 def test_edit_a_row(tab, qtbot, monkeypatch, town) -> None:
     tab.select_row(1)
 

@@ -241,7 +241,15 @@ def check_zip(data: bytes, name: str) -> None:
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             members = archive.infolist()
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, EOFError, OSError):
+    # NotImplementedError: a directory that claims a zip version Python does not read.
+    except (
+        zipfile.BadZipFile,
+        zipfile.LargeZipFile,
+        ValueError,
+        EOFError,
+        OSError,
+        NotImplementedError,
+    ):
         raise InterchangeError.single(_damaged(name)) from None
     if len(members) > MAX_ZIP_ENTRIES:
         raise InterchangeError.single(_zip_bomb(name))

@@ -50,6 +50,11 @@ MAX_ROWS = 200_000
 DEFAULT_SHEET_NAME = "Sheet1"
 WRITABLE_SUFFIXES = (".xlsx", ".csv")
 
+# Columns beyond the header's own are checked for stray data only while the rows times the
+# sheet's width stay under this many cells (reading a cell makes openpyxl create it; a file
+# with one cell at IV1 and another at A200000 must not become 50 million cells).
+CHECK_CELLS = 2_000_000
+
 # Integers up to 2**53 are exact in a float; phone numbers typed as numbers land here.
 _EXACT_FLOAT_LIMIT = 2**53
 _SHEET_NAME_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
@@ -94,6 +99,7 @@ class _Header:
     row: int
     positions: dict[str, int]  # canonical name → 0-based column index
     title: str | None
+    texts: tuple[str, ...] = ()  # every cell of the header row, as text
 
 
 # ---------------------------------------------------------------------------- cell values
@@ -216,7 +222,7 @@ def _find_header(
             if duplicates:
                 return InterchangeError(duplicates)
             positions = {spec.name: found[spec.name][0] for spec in columns if spec.name in found}
-            return _Header(number, positions, title)
+            return _Header(number, positions, title, tuple(texts))
         score = (len(found), sum(1 for text in texts if text))
         if best is None or score > best[0]:
             best = (score, number, texts)
@@ -291,10 +297,31 @@ def _read_rows(
         )
     width = max(header.positions.values()) + 1
     indexes = list(header.positions.values())
-    texts = [[cell_text(value) for value in raw[:width]] for raw in grid.rows(first, last, width)]
+    headed, merged_from, extent = _header_cells(grid, header)
+    check_width = min(max(grid.max_column, width), MAX_COLUMNS)
+    if (last - header.row) * check_width > CHECK_CELLS:
+        # A sheet this large: only the columns up to the header's last cell (the table).
+        check_width = max(width, min(extent, CHECK_CELLS // (last - header.row)))
+    unheaded = [index for index in range(check_width) if index not in headed]
+    stray: dict[int, int] = {}  # column index → the first row with a value there
+    texts: list[list[str]] = []
     # Emptiness is judged before merged blocks are filled: a row the clerk left blank
     # inside a merged block is still a blank row.
-    typed = [any(row[index] for index in indexes) for row in texts]
+    typed: list[bool] = []
+    for number, raw in enumerate(grid.rows(first, last, max(width, check_width)), start=first):
+        row = [cell_text(value) for value in raw[:width]]
+        texts.append(row)
+        typed.append(any(row[index] for index in indexes))
+        if typed[-1]:
+            for index in unheaded:
+                value = raw[index]
+                if value is not None and index not in stray and cell_text(value):
+                    stray[index] = number
+    if stray:
+        raise InterchangeError(
+            _headerless(index, number, header, merged_from)
+            for index, number in sorted(stray.items())
+        )
     _fill_merged(grid, texts, first, width, file)
     present = [spec for spec in columns if spec.name in header.positions]
     header_keys = {spec.name: spec.header_keys() for spec in present}
@@ -307,6 +334,55 @@ def _read_rows(
             continue  # lists printed page by page repeat the header on every page
         rows.append(SheetRow(first + offset, values))
     return Table(header.title, header.row, rows, tuple(header.positions))
+
+
+def _header_cells(grid: Grid, header: _Header) -> tuple[set[int], dict[int, tuple[int, int]], int]:
+    """Which columns have a header of their own, and how far the header reaches.
+
+    Returns the 0-based columns with a header (text in the header row, or a block merged
+    down from above it), the columns a header merged across covers beyond its first
+    (column → (first, last) of the block), and the width up to the header's last cell.
+    """
+    headed = {index for index, text in enumerate(header.texts) if text}
+    merged_from: dict[int, tuple[int, int]] = {}
+    extent = max(headed, default=-1) + 1
+    limit = MAX_COLUMNS
+    for min_row, min_col, max_row, max_col in grid.merged_ranges():
+        if not min_row <= header.row <= max_row or min_col > limit:
+            continue
+        last = min(max_col, limit)
+        if min_row < header.row:
+            headed.add(min_col - 1)  # a header two rows high, merged down to this row
+        for column in range(min_col + 1, last + 1):
+            merged_from[column - 1] = (min_col - 1, max_col - 1)
+            headed.discard(column - 1)
+        extent = max(extent, last)
+    return headed, merged_from, extent
+
+
+def _headerless(
+    index: int, row: int, header: _Header, merged_from: dict[int, tuple[int, int]]
+) -> Problem:
+    """A column with data but no header: reading would drop its data without a word."""
+    column = _column_letter(index)
+    block = merged_from.get(index)
+    name = header.texts[block[0]] if block is not None and block[0] < len(header.texts) else ""
+    if block is not None and name:
+        reason = _(
+            "column {column} has data but no header of its own: the header “{header}” is "
+            "merged across columns {first}–{last}; unmerge it and give column {column} a "
+            "header, or clear the column"
+        ).format(
+            column=column,
+            header=name,
+            first=_column_letter(block[0]),
+            last=_column_letter(block[1]),
+        )
+    else:
+        reason = _(
+            "column {column} has data but no header; give it a header, or clear the column"
+        ).format(column=column)
+    return Problem(row, None, reason)
 
 
 def _fill_merged(grid: Grid, texts: list[list[str]], first: int, width: int, file: str) -> None:

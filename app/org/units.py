@@ -34,6 +34,9 @@ MAX_NAME = 120
 MAX_PERSON_NAME = 60
 MAX_PHONE = 40
 MAX_TITLE = 120
+# Unit.employees is an SQLite INTEGER; no township enterprise comes near this, and a number
+# beyond it is a slip of the keyboard (or would not even fit the column).
+MAX_EMPLOYEES = 1_000_000
 GENERAL = "_general"  # the key of a problem that belongs to no single field
 
 # The order units are listed in, and where a new unit of each kind starts numbering.
@@ -290,7 +293,17 @@ def parse_employees(text: str) -> int | None:
     cleaned = cleaned.translate({ord("０") + n: ord("0") + n for n in range(10)})
     if not cleaned.isascii() or not cleaned.isdigit():
         raise UnitError({"employees": _("Enter the number of employees as a whole number.")})
-    return int(cleaned)
+    # Compare lengths first: a pasted run of thousands of digits is no number Python reads.
+    digits = cleaned.lstrip("0") or "0"
+    if len(digits) > len(str(MAX_EMPLOYEES)) or int(digits) > MAX_EMPLOYEES:
+        raise UnitError({"employees": _too_many_employees()})
+    return int(digits)
+
+
+def _too_many_employees() -> str:
+    return _("The number of employees cannot be more than {limit}.").format(
+        limit=f"{MAX_EMPLOYEES:,}"
+    )
 
 
 def _parent_for(data: UnitInput, current: Unit | None = None) -> int | None:
@@ -355,6 +368,8 @@ def validate_unit(data: UnitInput, *, editing: int | None = None) -> dict[str, s
                 errors["supervisor"] = _("The department chosen no longer exists; choose another.")
         if data.employees is not None and data.employees < 0:
             errors["employees"] = _("The number of employees cannot be negative.")
+        elif data.employees is not None and data.employees > MAX_EMPLOYEES:
+            errors["employees"] = _too_many_employees()
     return errors
 
 

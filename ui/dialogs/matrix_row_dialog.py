@@ -2,7 +2,9 @@
 
 Names are separated by "、" as clerks write them.  Under each field the dialog shows, as the
 clerk types, which names link (a person, a unit, a post and who holds it) and which will be
-kept as plain text, so a typo in a name is seen before it is saved.
+kept as plain text, so a typo in a name is seen before it is saved.  A row the matrix
+import would refuse (a name, a list of names or duties too long) is refused here too, with
+the reason under its field, so whatever the dialog saves exports and re-imports.
 """
 
 from __future__ import annotations
@@ -17,11 +19,13 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPlainTextEdit,
+    QSizePolicy,
     QVBoxLayout,
     QWidget,
 )
 
 from app.i18n import _
+from app.responsibility.interchange import MAX_DUTIES, MAX_NAME, MAX_NAMES_PER_CELL
 from app.responsibility.matrix import (
     DUTIES_CHINESE,
     SEPARATOR,
@@ -31,11 +35,13 @@ from app.responsibility.matrix import (
     MatrixLine,
     post_holders,
 )
-from ui.widgets.forms import FieldError, FormDialog, grow_to_fit, hint_label
+from ui.widgets.forms import FieldError, FieldErrors, FormDialog, grow_to_fit, hint_label
 
 ORDER = (Column.PRINCIPALS, Column.DEPUTIES, Column.DEPARTMENTS, Column.RESPONSIBLE)
 LINKED_COLOUR = "#1b6e2e"
 TEXT_COLOUR = "#8a5a00"
+DUTIES = "duties"  # the duties' field, beside the columns' (Column values)
+GENERAL = "_general"  # a problem of the whole row
 
 
 def field_label(label: str, chinese: str) -> str:
@@ -64,7 +70,10 @@ class MatrixRowDialog(FormDialog):
         self.edits: dict[Column, QLineEdit] = {}
         self.link_labels: dict[Column, QLabel] = {}
         self._holders: dict[str, list[tuple[int, str]]] = {}
+        self._tried = False
 
+        self.error = FieldError(self)
+        self.errors = FieldErrors(self.error)
         form = QFormLayout()
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
         placeholders = _placeholders()
@@ -77,12 +86,13 @@ class MatrixRowDialog(FormDialog):
             label.setWordWrap(True)
             label.setTextFormat(Qt.TextFormat.RichText)
             box = QWidget(self)
+            box.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
             box_layout = QVBoxLayout(box)
             box_layout.setContentsMargins(0, 0, 0, 0)
             box_layout.setSpacing(2)
             box_layout.addWidget(edit)
             box_layout.addWidget(label)
-            form.addRow(field_label(column.label, column.chinese), box)
+            self.errors.add_row(form, column.value, field_label(column.label, column.chinese), box)
             self.edits[column] = edit
             self.link_labels[column] = label
             edit.textChanged.connect(lambda _text, column=column: self._show_links(column))
@@ -91,9 +101,11 @@ class MatrixRowDialog(FormDialog):
         self.duties_edit.setMinimumHeight(110)
         if line is not None:
             self.duties_edit.setPlainText(line.duties)
-        form.addRow(field_label(_("Key work-safety duties"), DUTIES_CHINESE), self.duties_edit)
+        self.errors.add_row(
+            form, DUTIES, field_label(_("Key work-safety duties"), DUTIES_CHINESE), self.duties_edit
+        )
+        self.duties_edit.textChanged.connect(self._recheck)
 
-        self.error = FieldError(self)
         self.buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self
         )
@@ -156,6 +168,7 @@ class MatrixRowDialog(FormDialog):
         label = self.link_labels[column]
         label.setText("&nbsp;&nbsp; ".join(parts))
         label.setVisible(bool(parts))
+        self._recheck()
         QTimer.singleShot(0, lambda: grow_to_fit(self))
 
     def unlinked(self) -> list[str]:
@@ -173,10 +186,40 @@ class MatrixRowDialog(FormDialog):
             self.duties_edit.toPlainText().strip(),
         )
 
-    def accept(self) -> None:
+    def problems(self) -> dict[str, str]:
+        """Field (a Column's value, DUTIES or GENERAL) → why the row cannot be saved.
+
+        The limits are the matrix import's: a row saved here exports and re-imports.
+        """
         line = self.line()
+        errors: dict[str, str] = {}
+        for column, cell in line.cells.items():
+            too_long = [entry.text for entry in cell if len(entry.text) > MAX_NAME]
+            if too_long:
+                errors[column.value] = _(
+                    "The name “{start}…” is longer than {limit} characters."
+                ).format(start=too_long[0][:12], limit=MAX_NAME)
+            elif len(cell) > MAX_NAMES_PER_CELL:
+                errors[column.value] = _(
+                    "There can be at most {limit} names here; there are {count}."
+                ).format(limit=MAX_NAMES_PER_CELL, count=len(cell))
+        if len(line.duties) > MAX_DUTIES:
+            errors[DUTIES] = _(
+                "The duties can be at most {limit} characters long; they are {count}."
+            ).format(limit=MAX_DUTIES, count=len(line.duties))
         if not line.cells and not line.duties:
-            self.error.set_message(_("The row is empty: enter at least a name or the duties."))
-            grow_to_fit(self)
+            errors[GENERAL] = _("The row is empty: enter at least a name or the duties.")
+        return errors
+
+    def _recheck(self) -> None:
+        """After a refused OK, the messages follow the clerk's corrections."""
+        if self._tried:
+            self.errors.show(self.problems())
+
+    def accept(self) -> None:
+        self._tried = True
+        errors = self.problems()
+        self.errors.show(errors)
+        if errors:
             return
         super().accept()
