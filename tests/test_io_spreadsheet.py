@@ -740,5 +740,5 @@ def test_a_zip_of_a_version_python_cannot_read_is_a_damaged_file(tmp_path: Path)
     data[central + 6] = 64  # "needs zip version 6.4" (strong encryption)
     path = tmp_path / "名单.xlsx"
     path.write_bytes(bytes(data))
-    with pytest.raises(InterchangeError, match="名单.xlsx"):
+    with pytest.raises(InterchangeError, match=r"名单\.xlsx"):
         read_table(path, [ColumnSpec("姓名")])

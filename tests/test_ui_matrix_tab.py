@@ -254,9 +254,9 @@ def test_an_empty_row_is_refused(tab, qtbot, monkeypatch) -> None:
 @pytest.mark.parametrize(
     ("field", "departments", "duties", "words"),
     [
-        ("departments", "长" * 250, "管好安全", "longer than 200"),
-        ("departments", "、".join(f"科室{n}" for n in range(101)), "管好安全", "at most 100"),
-        ("duties", "应急管理办公室", "职" * 2500, "at most 2000"),
+        ("departments", "长" * 250, "管好安全", "超过 200 个字"),
+        ("departments", "、".join(f"科室{n}" for n in range(101)), "管好安全", "最多填写 100 个"),
+        ("duties", "应急管理办公室", "职" * 2500, "最多 2000 个字"),
     ],
 )
 def test_what_the_import_would_refuse_is_refused_beside_its_field(
