@@ -7,7 +7,7 @@ import datetime as dt
 
 import pytest
 
-from app.org import people, units
+from app.org import enterprises, people, units
 from app.org.kinds import PostKind, RiskClass, UnitKind
 from app.org.units import UnitError, UnitInput
 from app.responsibility.assignments import set_level
@@ -313,12 +313,12 @@ def test_set_supervisor_closes_the_gap(org: dict[str, int]) -> None:
     firm = units.add_unit(
         UnitInput(name="新材料公司", kind=UnitKind.ENTERPRISE, industry_id=org["建材生产"])
     )
-    assert units.suggested_supervisor(firm) == org["经济发展办公室"]
-    units.set_supervisor(firm, org["经济发展办公室"])
+    assert enterprises.suggested_supervisor(firm) == org["经济发展办公室"]
+    enterprises.set_supervisor(firm, org["经济发展办公室"])
     gaps = check_coverage(TODAY).of(Rule.ENTERPRISE_WITHOUT_SUPERVISOR)
     assert firm not in [gap.unit_id for gap in gaps]
     with pytest.raises(UnitError):
-        units.set_supervisor(firm, org["常青村"])  # not a department
+        enterprises.set_supervisor(firm, org["常青村"])  # not a department
     assert Unit.get_by_id(firm).supervisor_id == org["经济发展办公室"]
 
 
@@ -327,7 +327,7 @@ def test_add_safety_manager_creates_the_person_and_the_post(org: dict[str, int])
     assert firm in [
         g.unit_id for g in check_coverage(TODAY).of(Rule.ENTERPRISE_WITHOUT_SAFETY_MANAGER)
     ]
-    person_id = units.add_safety_manager(firm, "赵  安", "13800000001", TODAY)
+    person_id = enterprises.add_safety_manager(firm, "赵  安", "13800000001", TODAY)
     person = Person.get_by_id(person_id)
     assert (person.name, person.phone) == ("赵安", "13800000001")
     post = Post.get(Post.person == person_id)
@@ -340,14 +340,14 @@ def test_add_safety_manager_creates_the_person_and_the_post(org: dict[str, int])
     ]
     # The same person twice is refused, and nothing more is written.
     with pytest.raises(UnitError) as raised:
-        units.add_safety_manager(firm, "赵安", "", TODAY)
+        enterprises.add_safety_manager(firm, "赵安", "", TODAY)
     assert "name" in raised.value.errors
     assert Post.select().count() == 1
 
 
 def test_add_safety_manager_finds_a_known_person(org: dict[str, int]) -> None:
     known = Person.create(name="钱多", phone="")
-    person_id = units.add_safety_manager(
+    person_id = enterprises.add_safety_manager(
         org["宏达建材有限公司"], "钱多", "139", TODAY, title="安全总监"
     )
     assert person_id == known.id
@@ -360,10 +360,10 @@ def test_add_safety_manager_refuses_an_empty_name_and_a_non_enterprise(
     org: dict[str, int],
 ) -> None:
     with pytest.raises(UnitError) as raised:
-        units.add_safety_manager(org["宏达建材有限公司"], "  ", "", TODAY)
+        enterprises.add_safety_manager(org["宏达建材有限公司"], "  ", "", TODAY)
     assert "name" in raised.value.errors
     with pytest.raises(UnitError):
-        units.add_safety_manager(org["常青村"], "赵安", "", TODAY)
+        enterprises.add_safety_manager(org["常青村"], "赵安", "", TODAY)
     assert Person.select().count() == 0 and Post.select().count() == 0
 
 

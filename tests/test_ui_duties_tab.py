@@ -28,10 +28,11 @@ from app.roster.service import MemberInput
 from app.storage.models import Duty, Person, Post, Unit
 from ui import dialogs, tasks
 from ui.dialogs.assign_dialog import ChoosePersonDialog
+from ui.dialogs.duty_dialog import DutyDialog
 from ui.models.duties_model import COL_NUMBER, COL_PROBLEM, COL_TEXT
 from ui.pages import responsibility
 from ui.pages.responsibility import ResponsibilityPage, ResponsibilityTab
-from ui.pages.responsibility.duties_tab import DutiesTab, DutyDialog
+from ui.pages.responsibility.duties_tab import DutiesTab
 from ui.printing.preview import PrintPreviewDialog
 
 TODAY = dt.date(2025, 6, 30)

@@ -26,9 +26,10 @@ from ui.models.grid_model import (
     level_colours,
 )
 from ui.pages.responsibility import ResponsibilityPage
-from ui.pages.responsibility.grid_tab import GridTab, LevelCombo
+from ui.pages.responsibility.grid_tab import GridTab
 from ui.printing.preview import PrintPreviewDialog
 from ui.widgets.forms import long_date
+from ui.widgets.level_grid import LevelCombo
 
 TODAY = dt.date(2025, 6, 30)
 START = dt.date(2024, 1, 1)

@@ -35,8 +35,8 @@ from PySide6.QtWidgets import (
 )
 
 from app.i18n import _, ngettext
+from app.org import enterprises, units
 from app.org import people as org_people
-from app.org import units
 from app.org.kinds import PostKind, UnitKind
 from app.org.units import UnitError
 from app.responsibility.assignments import AssignmentError, assignments_as_of, set_level
@@ -452,7 +452,7 @@ class SupervisorDialog(FormDialog):
         self.setWindowTitle(_("Supervising department of {unit}").format(unit=unit_name))
         self.setMinimumWidth(480)
         self.combo = QComboBox(self)
-        suggested = units.suggested_supervisor(unit_id)
+        suggested = enterprises.suggested_supervisor(unit_id)
         for choice in units.units_of(UnitKind.DEPARTMENT):
             self._names[choice.id] = choice.name
             text = choice.name
@@ -506,7 +506,7 @@ class SupervisorDialog(FormDialog):
             self.errors.show({"supervisor": _("Choose a department.")})
             return
         try:
-            units.set_supervisor(self.unit_id, int(department_id))
+            enterprises.set_supervisor(self.unit_id, int(department_id))
         except UnitError as error:
             self.errors.show(error.errors)
             return
@@ -528,7 +528,7 @@ class SafetyManagerDialog(FormDialog):
         self.setMinimumWidth(520)
         self.name_edit = QLineEdit(self)
         self.phone_edit = QLineEdit(self)
-        self.title_edit = QLineEdit(units.safety_manager_title(unit_name), self)
+        self.title_edit = QLineEdit(enterprises.safety_manager_title(unit_name), self)
         form = QFormLayout()
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.ExpandingFieldsGrow)
         self.general_error = FieldError(self)
@@ -568,7 +568,7 @@ class SafetyManagerDialog(FormDialog):
         self.name_edit.setFocus()
 
     def problems(self) -> dict[str, str]:
-        return units.validate_safety_manager(
+        return enterprises.validate_safety_manager(
             self.unit_id,
             self.name_edit.text(),
             self.phone_edit.text(),
@@ -588,7 +588,7 @@ class SafetyManagerDialog(FormDialog):
             self.errors.show(errors)
             return
         try:
-            self.person_id = units.add_safety_manager(
+            self.person_id = enterprises.add_safety_manager(
                 self.unit_id,
                 self.name_edit.text(),
                 self.phone_edit.text(),
