@@ -98,10 +98,14 @@ def build_parser(*, commands: bool = True) -> argparse.ArgumentParser:
     r_list.add_argument("--format", choices=("text", "json", "csv"), default="text")
     r_list.set_defaults(handler=_roster_list)
 
-    # Imported here: that module takes what it needs from this one.
+    # Imported here: these modules take what they need from this one.
+    from app.meetings.commands import add_commands as add_meeting_commands
+    from app.obligations.commands import add_commands as add_obligation_commands
     from app.responsibility.commands import add_commands
 
     add_commands(areas)
+    add_meeting_commands(areas)
+    add_obligation_commands(areas)
 
     shot = areas.add_parser("screenshot", help=_("render GUI pages to PNG offscreen"))
     shot.add_argument("page", nargs="?", choices=PAGES)

@@ -20,15 +20,20 @@ from app.storage.errors import NewerDatabaseError, StorageError
 from app.storage.models import (
     ALL_MODELS,
     Assignment,
+    Attachment,
+    Attendance,
     Duty,
+    FollowUp,
     MatrixEntry,
     MatrixRow,
+    Meeting,
+    ObligationRule,
     Post,
     SchemaVersion,
     Unit,
 )
 
-CURRENT_VERSION = 2
+CURRENT_VERSION = 3
 
 
 def _to_version_2(db: peewee.Database) -> None:
@@ -72,9 +77,25 @@ def install_default_duties() -> None:
     install_defaults()
 
 
+def _to_version_3(db: peewee.Database) -> None:
+    """Meetings with their attendance, follow-up items and attachments; obligation rules."""
+    db.create_tables([Meeting, Attendance, FollowUp, Attachment, ObligationRule])
+    install_default_rules()
+
+
+def install_default_rules() -> None:
+    """A new or upgraded database starts with the obligations of DOMAIN.md's defaults."""
+    from app.obligations.rules import install_defaults
+
+    install_defaults()
+
+
 # version N -> the step that turns a version N-1 database into version N.  Version 1 is the
 # first released schema (the roster); a new database is created directly from the models.
-MIGRATIONS: dict[int, Callable[[peewee.Database], None]] = {2: _to_version_2}
+MIGRATIONS: dict[int, Callable[[peewee.Database], None]] = {
+    2: _to_version_2,
+    3: _to_version_3,
+}
 
 
 def open_database(url: str, *, create: bool = True) -> peewee.Database:
@@ -124,6 +145,7 @@ def _prepare_schema(db: peewee.Database, *, create: bool) -> None:
             db.create_tables(ALL_MODELS)
             SchemaVersion.create(version=CURRENT_VERSION, written_by=__version__)
             install_default_duties()
+            install_default_rules()
         return
     if version > CURRENT_VERSION:
         raise NewerDatabaseError(

@@ -170,6 +170,80 @@ class MatrixEntry(BaseModel):
         indexes = ((("row", "column", "position"), True),)
 
 
+class Meeting(BaseModel):
+    """A meeting held (会议): what kind, when and where, who chaired and recorded, the minutes.
+
+    ``kind`` is a stable code (app.meetings.kinds.MeetingKind).  Topics, minutes and decisions
+    are kept as written; numbered items are lines of text.  Added in schema 3.
+    """
+
+    kind = pw.CharField(max_length=40, index=True)
+    title = pw.CharField(max_length=200, default="")
+    held_on = pw.DateField(index=True)
+    start_time = pw.TimeField(null=True)
+    place = pw.CharField(max_length=200, default="")
+    chair = pw.ForeignKeyField(Person, null=True, backref="chaired", on_delete="RESTRICT")
+    recorder = pw.ForeignKeyField(Person, null=True, backref="recorded", on_delete="RESTRICT")
+    invited = pw.TextField(default="")  # others invited, as written ("区应急局 张科长")
+    topics = pw.TextField(default="")
+    minutes = pw.TextField(default="")
+    decisions = pw.TextField(default="")
+    created_at = pw.DateTimeField(default=dt.datetime.now)
+
+
+class Attendance(BaseModel):
+    """Someone expected at a meeting: present, or absent with the reason (请假、出差 …)."""
+
+    meeting = pw.ForeignKeyField(Meeting, backref="attendance", on_delete="CASCADE")
+    person = pw.ForeignKeyField(Person, backref="attendance", on_delete="RESTRICT")
+    present = pw.BooleanField(default=True)
+    absence_reason = pw.CharField(max_length=200, default="")
+    position = pw.IntegerField(default=0)
+
+    class Meta:
+        indexes = ((("meeting", "person"), True),)
+
+
+class FollowUp(BaseModel):
+    """A decision's follow-up item (落实事项): who, by when, and when it was done."""
+
+    meeting = pw.ForeignKeyField(Meeting, backref="follow_ups", on_delete="CASCADE")
+    position = pw.IntegerField(default=0)
+    text = pw.TextField()
+    owner = pw.ForeignKeyField(Person, backref="follow_ups", on_delete="RESTRICT")
+    due_date = pw.DateField(null=True, index=True)
+    done_date = pw.DateField(null=True)
+
+
+class Attachment(BaseModel):
+    """A file kept with a record (a scanned sign-in sheet, a photo): copied into the data
+    folder under its SHA-256, never a link to where it came from (a USB stick)."""
+
+    meeting = pw.ForeignKeyField(Meeting, null=True, backref="attachments", on_delete="CASCADE")
+    file_name = pw.CharField(max_length=255)  # the name it had, shown to the user
+    stored_as = pw.CharField(max_length=255)  # path inside the attachments folder
+    sha256 = pw.CharField(max_length=64, index=True)
+    size = pw.BigIntegerField()
+    added_at = pw.DateTimeField(default=dt.datetime.now)
+
+
+class ObligationRule(BaseModel):
+    """A countable duty: who — what — at least N — per period — within a window — from which
+    clause ("党委每季度至少召开1次安全生产专题会议").  Codes in app.obligations.rules."""
+
+    subject_kind = pw.CharField(max_length=30)  # party_committee, government, post_kind, …
+    subject = pw.CharField(max_length=60, default="")  # the post kind, person id or unit id
+    activity = pw.CharField(max_length=30)  # meeting, inspection, report, letter
+    activity_code = pw.CharField(max_length=40, default="")  # the meeting kind, for meetings
+    at_least = pw.IntegerField()
+    period = pw.CharField(max_length=20)  # week, month, quarter, half_year, year
+    # "", "month:3", "first_month_of_quarter", "by:01-31"
+    window = pw.CharField(max_length=40, default="")
+    clause = pw.CharField(max_length=200, default="")
+    active = pw.BooleanField(default=True)
+    position = pw.IntegerField(default=0)
+
+
 # Every model, in an order that respects foreign keys (for create_tables and tests).
 ALL_MODELS: list[type[BaseModel]] = [
     SchemaVersion,
@@ -183,6 +257,11 @@ ALL_MODELS: list[type[BaseModel]] = [
     Assignment,
     MatrixRow,
     MatrixEntry,
+    Meeting,
+    Attendance,
+    FollowUp,
+    Attachment,
+    ObligationRule,
 ]
 
 

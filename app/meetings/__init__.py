@@ -1,0 +1,1 @@
+"""Meetings and their minutes (会议纪要): who met, what was decided, what follows up."""
