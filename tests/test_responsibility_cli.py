@@ -251,6 +251,8 @@ def test_duty_card_for_an_unknown_or_ambiguous_name_is_refused(
     pdf = tmp_path / "card.pdf"
     assert run("duties", "card", "无此人", str(pdf)) == 1
     assert "无此人" in capsys.readouterr().err
+    assert run("duties", "card", "  ", str(pdf)) == 1
+    assert "姓名" in capsys.readouterr().err
     for _ in range(2):
         person = Person.create(name="同名")
         Post.create(person=person, title="副镇长", start_date=dt.date(2020, 1, 1))

@@ -274,6 +274,8 @@ def find_person_id(name: str, day: dt.date) -> int:
             raise cli.CliError(_("No person has the number {number}.").format(number=text))
         return int(person.id)
     wanted = normalize_name(name)
+    if not wanted:
+        raise cli.CliError(_("Enter the name of the person whose duty card to print."))
     ids = [pid for (pid,) in Person.select(Person.id).where(Person.name == wanted).tuples()]
     if not ids:
         raise cli.CliError(_("Nobody named {name} is in the records.").format(name=wanted))
