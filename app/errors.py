@@ -22,6 +22,10 @@ def user_message(error: BaseException) -> str | None:
     import peewee
 
     from app.io.errors import InterchangeError
+    from app.meetings.attachments import AttachmentError
+    from app.meetings.service import MeetingError
+    from app.obligations.periods import PeriodError
+    from app.obligations.rules import RuleError
     from app.org.units import UnitError
     from app.prints.errors import FontError
     from app.responsibility.assignments import AssignmentError
@@ -38,7 +42,11 @@ def user_message(error: BaseException) -> str | None:
         | FontError
         | UnitError
         | AssignmentError
-        | DutyError,
+        | DutyError
+        | MeetingError
+        | AttachmentError
+        | RuleError
+        | PeriodError,
     ):
         return str(error)
     if isinstance(error, peewee.DatabaseError):

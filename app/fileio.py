@@ -40,7 +40,7 @@ def atomic_path(target: str | os.PathLike[str]) -> Iterator[Path]:
             os.replace(tmp, target)
         except OSError as error:  # e.g. the file is open in Excel or WPS on Windows
             raise OSError(error.errno, error.strerror, str(target)) from error
-        _fsync_directory(target.parent)
+        fsync_directory(target.parent)
     except BaseException:
         with contextlib.suppress(OSError):
             tmp.unlink()
@@ -72,8 +72,8 @@ def _read_umask() -> int:
 _UMASK = _read_umask()
 
 
-def _fsync_directory(folder: Path) -> None:
-    # Makes the rename itself durable on POSIX; Windows cannot open a folder this way.
+def fsync_directory(folder: Path) -> None:
+    """Make a rename into ``folder`` durable (POSIX; Windows cannot open a folder this way)."""
     if os.name != "posix":
         return
     fd = os.open(folder, os.O_RDONLY)

@@ -64,7 +64,12 @@ def test_the_domain_s_refusals_are_messages_for_the_user_not_bugs() -> None:
     from app.responsibility.duties import DutyError
     from app.roster.service import RosterError
 
+    from app.meetings.service import MeetingError
+    from app.obligations.rules import RuleError
+
     for error in (
+        MeetingError({"held_on": "日期有误"}),
+        RuleError({"at_least": "至少为1"}),
         UnitError({"name": "名称已存在"}),
         AssignmentError("区域已不存在"),
         DutyError({2: "职责为空"}),

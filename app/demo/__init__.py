@@ -13,6 +13,7 @@ import random
 from collections.abc import Callable
 
 from app.demo.group import build_group, formation_day
+from app.demo.meetings import build_meetings
 from app.demo.names import NameMaker
 from app.demo.organisation import TOWNSHIP_NAME, build_organisation
 from app.demo.responsibility import build_responsibility
@@ -27,7 +28,12 @@ SEED = 20240601
 
 # The demo, step by step; later areas (meetings, inspections, hazards …) append theirs.  The
 # responsibility step comes before the roster's history, whose hand-overs pass areas on.
-STEPS: list[Callable[[DemoWorld], None]] = [build_organisation, build_responsibility, build_group]
+STEPS: list[Callable[[DemoWorld], None]] = [
+    build_organisation,
+    build_responsibility,
+    build_group,
+    build_meetings,
+]
 
 
 class DemoError(Exception):
