@@ -59,13 +59,12 @@ def test_a_missing_folder_is_reported_with_the_real_name_and_not_created(tmp_pat
 
 def test_the_domain_s_refusals_are_messages_for_the_user_not_bugs() -> None:
     from app.errors import user_message
+    from app.meetings.service import MeetingError
+    from app.obligations.rules import RuleError
     from app.org.units import UnitError
     from app.responsibility.assignments import AssignmentError
     from app.responsibility.duties import DutyError
     from app.roster.service import RosterError
-
-    from app.meetings.service import MeetingError
-    from app.obligations.rules import RuleError
 
     for error in (
         MeetingError({"held_on": "日期有误"}),
