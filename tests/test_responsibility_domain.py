@@ -480,8 +480,7 @@ def test_a_matrix_saved_for_an_earlier_day_replaces_what_a_later_save_recorded(
     save_matrix([_line(linker, "镇长", "吴海坚", "经济发展办公室", "")], D0)
     for day in (D0, D1, D2):
         held = {
-            (line.person_name, line.unit_name, line.level)
-            for line in assign.assignments_as_of(day)
+            (line.person_name, line.unit_name, line.level) for line in assign.assignments_as_of(day)
         }
         assert held == {
             ("闫旻", "青禾镇", Level.OVERALL),
@@ -530,9 +529,7 @@ def test_a_renamed_department_is_renamed_in_the_matrix(town: dict[str, int]) -> 
     save_matrix([_line(Linker(D0), "", "陈思远", "经济发展办公室", "")], D0)
     Unit.update(name="经济发展服务中心").where(Unit.id == town["economy"]).execute()
     (line,) = load_matrix()
-    assert line.cells[Column.DEPARTMENTS] == (
-        Entry("经济发展服务中心", unit_id=town["economy"]),
-    )
+    assert line.cells[Column.DEPARTMENTS] == (Entry("经济发展服务中心", unit_id=town["economy"]),)
 
 
 def test_kinds_of_post_come_from_titles_and_the_supervising_deputy(town: dict[str, int]) -> None:
