@@ -327,7 +327,7 @@ def _check_attendees(
             problems.append(
                 _(
                     "{name} is not in the leading group on {date}; attendees come from "
-                    "the roster of the meeting day (list others under others invited)."
+                    "the roster of the meeting day (list others under “Others invited”)."
                 ).format(name=name, date=format_date(day))
             )
         elif not item.present and not item.absence_reason:
@@ -375,7 +375,7 @@ def _check_follow_up(
     if item.done_date is not None:
         if day is not None and item.done_date < day:
             errors[f"{key}.done_date"] = _(
-                "Follow-up item {number}: it cannot be done on {date}, before the meeting."
+                "Follow-up item {number}: the done date {date} is before the meeting."
             ).format(number=number, date=format_date(item.done_date))
         elif item.done_date > today:
             errors[f"{key}.done_date"] = _(
@@ -462,7 +462,7 @@ def set_follow_up_done(follow_up_id: int, done_on: dt.date | None, *, today: dt.
                 raise MeetingError(
                     {
                         "done_date": _(
-                            "It cannot be done on {date}, before the meeting ({meeting})."
+                            "The done date {date} is before the meeting ({meeting})."
                         ).format(date=format_date(done_on), meeting=format_date(held_on))
                     }
                 )

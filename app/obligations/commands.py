@@ -102,7 +102,7 @@ def _obligations(args: argparse.Namespace) -> int:
             item.status.label,
             item.subject,
             item.rule.activity_label,
-            _("{done} of {required}").format(done=item.done, required=item.required),
+            _("{done} of {required} times").format(done=item.done, required=item.required),
             period_name(item.rule.period, item.period),
             _("due {day}").format(day=item.due.isoformat()),
         )

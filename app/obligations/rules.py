@@ -105,9 +105,11 @@ _ACTIVITY_LABELS = {
 }
 _PENDING_NOTES = {
     Activity.MEETING: "",
-    Activity.INSPECTION: N_("Counted once inspections are recorded."),
-    Activity.REPORT: N_("Counted once reports are recorded."),
-    Activity.LETTER: N_("Counted once responsibility letters are recorded."),
+    Activity.INSPECTION: N_("Counted when the program records inspections (a later version)."),
+    Activity.REPORT: N_("Counted when the program records reports (a later version)."),
+    Activity.LETTER: N_(
+        "Counted when the program records responsibility letters (a later version)."
+    ),
 }
 
 
