@@ -247,10 +247,13 @@ class _MeetingMaker:
                 day = self._weekday(month, 10, 24)
                 title = f"{month.year}年{month.month}月安全生产专题会议"
                 self._township(MeetingKind.GOVERNMENT_SPECIAL, title, day)
-            if month.month == 3:
-                day = self._weekday(month, 3, 10)
-                title = f"{month.year}年度安全生产工作会议"
-                self._township(MeetingKind.ANNUAL_CONFERENCE, title, day)
+        # The annual conference of this year and of last year (whose period the obligation
+        # engine still looks back on), each in March.
+        for year in (today.year - 1, today.year):
+            march = dt.date(year, 3, 1)
+            if march <= today:
+                day = min(self._weekday(march, 3, 10), today)
+                self._township(MeetingKind.ANNUAL_CONFERENCE, f"{year}年度安全生产工作会议", day)
         for year in range(self.first.year, today.year + 1):
             for month_number, day_of_month, name in LEADING_GROUP_MEETINGS:
                 planned = dt.date(year, month_number, day_of_month) + rng.randrange(4) * DAY
