@@ -1,9 +1,12 @@
 """The meetings area on the command line.
 
     safeduty meetings list [--year Y] [--kind CODE] [--format text|json|csv]
+    safeduty meetings print ID FILE.pdf
+    safeduty meetings sign-in ID FILE.pdf
 
-Follows app/cli.py's conventions: the handler imports its work lazily, reading never creates
-a database, and bad input ends as one line on stderr through cli._guarded.
+Follows app/cli.py's conventions: handlers import their work lazily (reportlab is slow to
+import), reading never creates a database, and bad input ends as one line on stderr through
+cli._guarded.
 """
 
 from __future__ import annotations
@@ -12,6 +15,7 @@ import argparse
 import csv
 import json
 import sys
+from pathlib import Path
 from typing import Any
 
 from app import cli
@@ -67,6 +71,16 @@ def add_commands(areas: argparse._SubParsersAction[Any]) -> None:
     )
     m_list.add_argument("--format", choices=("text", "json", "csv"), default="text")
     m_list.set_defaults(handler=_list)
+    m_print = verbs.add_parser("print", help=_("print a meeting's minutes (会议纪要) to PDF"))
+    m_print.add_argument("id", type=_meeting_id, help=_("the meeting's number (see “list”)"))
+    m_print.add_argument("file", type=Path)
+    m_print.set_defaults(handler=_print_minutes)
+    m_sign_in = verbs.add_parser(
+        "sign-in", help=_("print a meeting's sign-in sheet (签到表) to PDF")
+    )
+    m_sign_in.add_argument("id", type=_meeting_id, help=_("the meeting's number (see “list”)"))
+    m_sign_in.add_argument("file", type=Path)
+    m_sign_in.set_defaults(handler=_print_sign_in)
 
 
 def _year(text: str) -> int:
@@ -79,6 +93,18 @@ def _year(text: str) -> int:
             _("“{value}” is not a year; write it as four digits, e.g. 2025").format(value=text)
         )
     return year
+
+
+def _meeting_id(text: str) -> int:
+    try:
+        number = int(text)
+    except ValueError:
+        number = 0
+    if number < 1:
+        raise argparse.ArgumentTypeError(
+            _("“{value}” is not a meeting number; see “safeduty meetings list”").format(value=text)
+        )
+    return number
 
 
 def _record(line: Any) -> dict[str, object]:
@@ -155,3 +181,33 @@ def _print_text(lines: list[Any], year: int | None) -> None:
             follow_ups,
         ]
         print("  ".join(cell for cell in cells if cell))
+
+
+# ---------------------------------------------------------------------------- prints
+
+
+def _known_meeting(meeting_id: int) -> None:
+    from app.storage.models import Meeting
+
+    if not Meeting.select().where(Meeting.id == meeting_id).exists():
+        raise cli.CliError(_("No meeting has the number {number}.").format(number=meeting_id))
+
+
+def _print_minutes(args: argparse.Namespace) -> int:
+    cli._check_suffix(args.file, (".pdf",))
+    _known_meeting(args.id)
+    from app.meetings.prints import print_minutes
+
+    print_minutes(args.file, args.id)
+    print(_("Printed to {file}").format(file=args.file))
+    return cli.EXIT_OK
+
+
+def _print_sign_in(args: argparse.Namespace) -> int:
+    cli._check_suffix(args.file, (".pdf",))
+    _known_meeting(args.id)
+    from app.meetings.prints import print_sign_in
+
+    print_sign_in(args.file, args.id)
+    print(_("Printed to {file}").format(file=args.file))
+    return cli.EXIT_OK
