@@ -351,6 +351,15 @@ def test_a_paragraph_asked_to_split_into_no_room_gives_nothing(fonts: FontSet) -
     assert paragraph.split(200, 0) == []
 
 
+def test_a_long_title_breaks_before_its_date_not_inside_it(fonts: FontSet) -> None:
+    title = "青禾镇丰田社区2025年12月安全生产工作会议纪要"
+    data = _Doc(fonts, lambda d: [d.title(title)]).render_bytes()
+    lines = [line.strip() for line in _pages_text(data)[0].splitlines() if line.strip()]
+    assert "青禾镇丰田社区" in lines and "2025年12月安全生产工作会议纪要" in lines
+    short = _Doc(fonts, lambda d: [d.title("安全生产会议纪要")]).render_bytes()
+    assert "安全生产会议纪要" in _pages_text(short)[0]
+
+
 def test_page_numbers_odd_right_even_left(fonts: FontSet) -> None:
     data = _Doc(fonts, lambda d: [d.paragraph("安全" * 700)]).render_bytes()
     reader = pypdf.PdfReader(io.BytesIO(data))

@@ -22,6 +22,7 @@ import os
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, ClassVar, Literal
+from xml.sax.saxutils import escape
 
 from reportlab.lib.enums import TA_CENTER, TA_JUSTIFY, TA_LEFT, TA_RIGHT
 from reportlab.lib.pagesizes import A4
@@ -324,7 +325,19 @@ class OfficialDocument:
         return CJKParagraph(markup, self._style(style))
 
     def title(self, text: str) -> CJKParagraph:
-        return self.paragraph(text, "title")
+        """The title, centred; one too long for a line breaks where a reader would (before a
+        date such as "2025年12月", after "关于"), never inside a number or a word."""
+        whole = self.paragraph(text, "title")
+        if whole.natural_width <= self.geometry.frame_width:
+            return whole
+        for cut in _title_breaks(text):
+            first, rest = text[:cut], text[cut:]
+            if all(
+                self.paragraph(part, "title").natural_width <= self.geometry.frame_width
+                for part in (first, rest)
+            ):
+                return self.markup(f"{escape(first)}<br/>{escape(rest)}", "title")
+        return whole
 
     def heading(self, text: str, level: int = 1) -> CJKParagraph:
         """A heading of level 1–4; ``text`` includes its number ("一、" — see heading_number)."""
@@ -533,3 +546,23 @@ def _aligned(style: ParagraphStyle, align: str) -> ParagraphStyle:
 
 def _resized(style: ParagraphStyle, size: float) -> ParagraphStyle:
     return ParagraphStyle(f"{style.name}_{size:g}", parent=style, fontSize=size, leading=size * 1.4)
+
+
+def _title_breaks(text: str) -> list[int]:
+    """Where a long title may break, the best first: before a date or number, after "关于",
+    before "的" phrases' heads … (only between characters that are not digits)."""
+    candidates: list[int] = []
+    for index in range(1, len(text)):
+        # Before a number that starts a date or a count, not inside one ("2025年|12月").
+        if (
+            text[index].isdigit()
+            and not text[index - 1].isdigit()
+            and text[index - 1] not in "年月."
+        ):
+            candidates.append(index)
+    after_about = text.find("关于")
+    if after_about >= 0:
+        candidates.append(after_about + 2)
+    middle = len(text) / 2
+    # Of the natural places, the one nearest the middle makes the most even lines.
+    return sorted(set(candidates), key=lambda index: abs(index - middle))
