@@ -162,3 +162,32 @@ def test_the_window_stays_open_while_background_work_writes(window, qtbot, monke
     assert window.isVisible() and told
     monkeypatch.undo()
     assert window.close()
+
+
+def test_an_attention_item_on_the_home_page_opens_what_settles_it(gui, qtbot, monkeypatch) -> None:
+    import datetime as dt
+
+    from app.demo import create_demo
+    from app.obligations.attention import ItemKind
+    from ui import dialogs
+    from ui.dialogs.meeting_dialog import MeetingDialog
+    from ui.main_window import MainWindow
+
+    today = dt.date(2026, 5, 20)
+    create_demo(1, today=today)
+    opened: list[MeetingDialog] = []
+    monkeypatch.setattr(dialogs, "run_dialog", lambda dialog: opened.append(dialog) or 0)
+    window = MainWindow(remember=False, today=today)
+    qtbot.addWidget(window)
+    home = window.home_page
+    qtbot.waitUntil(lambda: home.attention is not None, timeout=10000)
+    assert "<a href=" in home.attention_label.text()
+    items = home.attention.items
+    obligation = next(i for i, item in enumerate(items) if item.kind is ItemKind.OBLIGATION)
+    home._attention_link(str(obligation))
+    assert window.current_page() == "meetings"
+    (dialog,) = opened
+    assert dialog.kind_combo.currentData() == items[obligation].meeting_kind
+    follow_up = next(i for i, item in enumerate(items) if item.kind is ItemKind.FOLLOW_UP)
+    home._attention_link(str(follow_up))
+    assert len(opened) == 2 and opened[1].meeting_id == items[follow_up].meeting_id

@@ -32,6 +32,7 @@ from ui.state import ui_settings
 
 if TYPE_CHECKING:
     from ui.pages.home import HomePage
+    from ui.pages.meetings import MeetingsPage
     from ui.pages.responsibility import ResponsibilityPage
     from ui.pages.roster import RosterPage
     from ui.pages.settings import SettingsPage
@@ -142,6 +143,7 @@ class MainWindow(QMainWindow):
 
             home = HomePage(self, today=self._today)
             home.navigate.connect(self.show_page)
+            home.open_record.connect(self._open_record)
             page = home
         elif key == "roster":
             from ui.pages.roster import RosterPage
@@ -157,6 +159,13 @@ class MainWindow(QMainWindow):
             responsibility.responsibility_changed.connect(self._responsibility_changed)
             responsibility.status_message.connect(self.show_message)
             page = responsibility
+        elif key == "meetings":
+            from ui.pages.meetings import MeetingsPage
+
+            meetings = MeetingsPage(self, today=self._today)
+            meetings.meetings_changed.connect(self._meetings_changed)
+            meetings.status_message.connect(self.show_message)
+            page = meetings
         elif key == "settings":
             # Imported here: the settings page loads reportlab to show the print fonts.
             from ui.pages.settings import SettingsPage
@@ -182,6 +191,10 @@ class MainWindow(QMainWindow):
     @property
     def responsibility_page(self) -> ResponsibilityPage:
         return self.pages["responsibility"]  # type: ignore[return-value]
+
+    @property
+    def meetings_page(self) -> MeetingsPage:
+        return self.pages["meetings"]  # type: ignore[return-value]
 
     @property
     def settings_page(self) -> SettingsPage:
@@ -216,11 +229,30 @@ class MainWindow(QMainWindow):
         # A hand-over passes areas of responsibility to the successor.
         if self.pages.built("responsibility"):
             self.responsibility_page.refresh()
+        # Names of chairs and attendees, and who may attend, follow the roster.
+        if self.pages.built("meetings"):
+            self.meetings_page.refresh()
         if self.pages.built("home"):
             self.home_page.refresh()
         self.update_title()
 
     def _responsibility_changed(self) -> None:
+        if self.pages.built("home"):
+            self.home_page.refresh()
+
+    def _open_record(self, what: str, item: object) -> None:
+        """An attention item on the home page: open the meeting, or record the one missing."""
+        from app.meetings.kinds import MeetingKind
+
+        self.show_page("meetings")
+        page = self.meetings_page
+        if what == "meeting" and isinstance(item, int):
+            page.open_meeting(item, section="follow_ups")
+        elif what == "new_meeting" and isinstance(item, tuple):
+            kind, due = item
+            page.new_meeting(MeetingKind(kind), min(due, self._today or dt.date.today()))
+
+    def _meetings_changed(self) -> None:
         if self.pages.built("home"):
             self.home_page.refresh()
 

@@ -9,7 +9,7 @@ from app.i18n import _
 
 PAGE_KEYS = AREAS
 # Areas that later versions fill; until then their page says so plainly.
-COMING_LATER = ("meetings", "letters", "hazards", "reports")
+COMING_LATER = ("letters", "hazards", "reports")
 
 
 @dataclass(frozen=True)

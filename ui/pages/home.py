@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import html
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, QTimer, Signal
@@ -23,6 +24,7 @@ from ui.widgets.cards import WARNING_STYLE, Card, heading, muted
 from ui.widgets.forms import long_date
 
 if TYPE_CHECKING:
+    from app.obligations.attention import Attention
     from app.responsibility.coverage import Coverage
 
 
@@ -30,6 +32,8 @@ class HomePage(QWidget):
     """Cards of what needs attention; each leads to its page."""
 
     navigate = Signal(str)
+    # A record to open from an attention item: ("meeting", id) or ("new_meeting", (kind, day)).
+    open_record = Signal(str, object)
 
     def __init__(self, parent: QWidget | None = None, *, today: dt.date | None = None):
         super().__init__(parent)
@@ -61,10 +65,26 @@ class HomePage(QWidget):
             "responsibility/coverage",
         )
 
+        self.attention: Attention | None = None
+        self.meetings_card = Card(areas()["meetings"].title, self)
+        self.attention_label = QLabel(self.meetings_card)
+        self.attention_label.setWordWrap(True)
+        self.attention_label.setTextFormat(Qt.TextFormat.RichText)
+        self.attention_label.linkActivated.connect(self._attention_link)
+        self.meetings_card.body.addWidget(self.attention_label)
+        open_meetings = QPushButton(_("Open the meetings"), self.meetings_card)
+        open_meetings.clicked.connect(lambda: self.navigate.emit("meetings"))
+        row = QHBoxLayout()
+        row.addWidget(open_meetings)
+        row.addStretch(1)
+        self.meetings_card.body.addSpacing(6)
+        self.meetings_card.body.addLayout(row)
+
         grid = QGridLayout()
         grid.setSpacing(14)
         grid.addWidget(self.roster_card, 0, 0)
         grid.addWidget(self.coverage_card, 0, 1)
+        grid.addWidget(self.meetings_card, 1, 0, 1, 2)
         self.later_cards: dict[str, Card] = {}
         texts = areas()
         for number, key in enumerate(COMING_LATER):
@@ -75,7 +95,7 @@ class HomePage(QWidget):
             for label in card.findChildren(QLabel):
                 label.setWordWrap(True)
             self.later_cards[key] = card
-            grid.addWidget(card, 1 + number // 2, number % 2)
+            grid.addWidget(card, 2 + number // 2, number % 2)
         grid.setColumnStretch(0, 1)
         grid.setColumnStretch(1, 1)
 
@@ -154,9 +174,30 @@ class HomePage(QWidget):
         # waits until the window is on screen.
         if self.coverage is None:
             self.coverage_label.setText(_("Checking…"))
-            QTimer.singleShot(0, self.refresh_coverage)
+            self.attention_label.setText(_("Checking…"))
+            QTimer.singleShot(0, self.refresh_checks)
         else:
-            self.refresh_coverage()
+            self.refresh_checks()
+
+    def refresh_checks(self) -> None:
+        self.refresh_coverage()
+        self.refresh_attention()
+
+    def refresh_attention(self) -> None:
+        from app.obligations.attention import attention
+
+        self.attention = attention(self.today())
+        self.attention_label.setText(attention_html(self.attention))
+
+    def _attention_link(self, href: str) -> None:
+        assert self.attention is not None
+        item = self.attention.items[int(href)]
+        if item.meeting_id is not None:
+            self.open_record.emit("meeting", item.meeting_id)
+        elif item.meeting_kind:
+            self.open_record.emit("new_meeting", (item.meeting_kind, item.due))
+        else:
+            self.navigate.emit("meetings")
 
     def refresh_coverage(self) -> None:
         from app.responsibility.coverage import check_coverage
@@ -183,3 +224,39 @@ class HomePage(QWidget):
             lines.append(_("{rule}: {count}").format(rule=rule.label, count=count))
         self.coverage_label.setText("\n".join(lines))
         self.coverage_label.setStyleSheet(WARNING_STYLE)
+
+
+# The home page lists this many attention items; the rest are counted.
+SHOWN_ITEMS = 6
+
+
+def attention_html(attention: Attention) -> str:
+    """Overdue items first, then those due within two weeks; each with a link to settle it."""
+    if not attention.items:
+        return html.escape(_("Nothing is overdue or due within two weeks."))
+    lines = [
+        html.escape(
+            _("{overdue} overdue, {soon} due within two weeks:").format(
+                overdue=attention.overdue_count, soon=attention.soon_count
+            )
+        )
+    ]
+    for index, item in enumerate(attention.items[:SHOWN_ITEMS]):
+        state = _("Overdue since {date}") if item.overdue else _("Due by {date}")
+        action = _("Open the meeting") if item.meeting_id is not None else _("Record a meeting")
+        state_html = html.escape(state.format(date=long_date(item.due)))
+        if item.overdue:
+            state_html = f'<span style="color:#9a3b00">{state_html}</span>'
+        # The values are escaped first: format() does not read braces inside them.
+        line = html.escape(_("{state}: {what}")).format(
+            state=state_html, what=html.escape(item.text)
+        )
+        lines.append(f'{line} <a href="{index}">{html.escape(action)}</a>')
+    hidden = len(attention.items) - SHOWN_ITEMS
+    if hidden > 0:
+        lines.append(
+            html.escape(
+                ngettext("… and {count} more.", "… and {count} more.", hidden).format(count=hidden)
+            )
+        )
+    return "<br>".join(lines)
