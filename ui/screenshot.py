@@ -35,8 +35,12 @@ def render_pages(targets: dict[str, Path], size: tuple[int, int] = (1280, 800)) 
         for key, out in targets.items():
             window.show_page(key)
             wait_for_idle(10000)
+            # A first rendering paints the page, which is when pages finish work they defer
+            # until they are on screen (the home page's checks); the second one is kept.
+            window.grab()
             for _round in range(3):
                 QCoreApplication.processEvents()
+            wait_for_idle(10000)
             image = window.grab()
             target = Path(out)
             with atomic_path(target) as tmp:

@@ -6,7 +6,7 @@ import datetime as dt
 import html
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QGridLayout,
     QHBoxLayout,
@@ -41,6 +41,7 @@ class HomePage(QWidget):
         self.summary: RosterSummary | None = None
 
         self.title_label = heading(_("What needs attention"), self)
+        self.title_label.installEventFilter(self)
         self.date_label = muted("", self)
 
         self.roster_card = Card(_("Leading group roster"), self)
@@ -66,6 +67,7 @@ class HomePage(QWidget):
         )
 
         self.attention: Attention | None = None
+        self._checks_pending = False
         self.meetings_card = Card(areas()["meetings"].title, self)
         self.attention_label = QLabel(self.meetings_card)
         self.attention_label.setWordWrap(True)
@@ -170,14 +172,31 @@ class HomePage(QWidget):
             if summary.last_change
             else _("No changes recorded yet.")
         )
-        # The home page is what start-up paints first: the coverage check (and its module)
-        # waits until the window is on screen.
+        # The home page is what start-up paints first: the coverage check and the attention
+        # items (and their modules) wait until the window has been painted.
         if self.coverage is None:
             self.coverage_label.setText(_("Checking…"))
             self.attention_label.setText(_("Checking…"))
-            QTimer.singleShot(0, self.refresh_checks)
+            self._checks_pending = True
+            QTimer.singleShot(0, self._check_unless_painting)
         else:
             self.refresh_checks()
+
+    def _check_unless_painting(self) -> None:
+        # A page on screen checks once it has been painted (eventFilter); one that is not
+        # shown gets no paint, so it checks now.
+        if self._checks_pending and not self.isVisible():
+            self._checks_pending = False
+            self.refresh_checks()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        # The page's heading is painted whenever the page is (the page itself is covered by
+        # its scroll area, so Qt does not paint it).
+        painted = watched is self.title_label and event.type() == QEvent.Type.Paint
+        if painted and self._checks_pending:
+            self._checks_pending = False
+            QTimer.singleShot(0, self.refresh_checks)
+        return super().eventFilter(watched, event)
 
     def refresh_checks(self) -> None:
         self.refresh_coverage()
