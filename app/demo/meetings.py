@@ -261,7 +261,12 @@ class _MeetingMaker:
                 self._township(MeetingKind.LEADING_GROUP, f"{year}年{name}", day)
 
     def _township(self, kind: MeetingKind, title: str, day: dt.date) -> None:
-        if not self.first <= day <= self.today:
+        # Last year's conference may come before the first quarter shown: its year is a
+        # period the obligations still look back on.
+        earliest = (
+            dt.date(self.first.year, 1, 1) if kind == MeetingKind.ANNUAL_CONFERENCE else self.first
+        )
+        if not earliest <= day <= self.today:
             return
         records, rng = self.records, self.rng
         chair_kind = {

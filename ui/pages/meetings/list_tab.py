@@ -93,9 +93,9 @@ def detail_html(record: MeetingRecord, today: dt.date) -> str:
     if record.invited:
         lines.append(e(_("Others invited: {names}").format(names=record.invited)))
     if record.decisions:
+        heading = e(_("Decisions"))  # outside the f-string: the extractor reads only calls
         lines.append(
-            f"<b>{e(_('Decisions'))}</b><br>"
-            + "<br>".join(e(t) for t in record.decisions.splitlines())
+            f"<b>{heading}</b><br>" + "<br>".join(e(t) for t in record.decisions.splitlines())
         )
     if record.follow_ups:
         items = []
