@@ -19,12 +19,17 @@ def render_pages(targets: dict[str, Path], size: tuple[int, int] = (1280, 800)) 
     from PySide6.QtCore import QCoreApplication
 
     from app.i18n import _
+    from app.storage.db import database_path
     from ui.application import create_app
     from ui.main_window import MainWindow
     from ui.tasks import wait_for_idle
 
     create_app()
     window = MainWindow(remember=False)
+    # Pictures are shared (the README): they name the database file, not where it lies.
+    path = database_path()
+    if path is not None:
+        window.database_label.setText(_("Database: {path}").format(path=path.name))
     window.resize(*size)
     window.show()
     written: list[Path] = []
