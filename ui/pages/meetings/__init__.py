@@ -1,5 +1,5 @@
-"""The meetings page: the meetings held (list, filters, details) and a month view of what was
-held against what the rules require.
+"""The meetings page: the meetings held (list, filters, details), a month view of what was
+held against what the rules require, and the obligation rules themselves.
 
 The page owns what both tabs do with a meeting — record, change, delete, print — so the
 home page can ask for it directly: ``open_meeting``, ``new_meeting``, ``show_month``.
@@ -28,13 +28,15 @@ from ui.widgets.forms import long_date
 if TYPE_CHECKING:
     from ui.pages.meetings.list_tab import MeetingListTab
     from ui.pages.meetings.month_tab import MonthTab
+    from ui.pages.meetings.rules_tab import RulesTab
 
 TAB_LIST = "list"
 TAB_MONTH = "month"
+TAB_RULES = "rules"
 
 
 def tab_titles() -> dict[str, str]:
-    return {TAB_LIST: _("Meetings held"), TAB_MONTH: _("Month view")}
+    return {TAB_LIST: _("Meetings held"), TAB_MONTH: _("Month view"), TAB_RULES: _("Rules")}
 
 
 def document_name(kind: str, day: dt.date, title: str) -> str:
@@ -57,6 +59,7 @@ class MeetingsPage(QWidget):
         self._month_stale = False
 
         from ui.pages.meetings.list_tab import MeetingListTab
+        from ui.pages.meetings.rules_tab import RulesTab
 
         self.title_label = heading(_("Meetings"), self)
         self.tabs = QTabWidget(self)
@@ -65,6 +68,8 @@ class MeetingsPage(QWidget):
         self.tabs.addTab(self.list_tab, tab_titles()[TAB_LIST])
         stand_in = QLabel(self.tabs)
         self.tabs.addTab(stand_in, tab_titles()[TAB_MONTH])
+        self.rules_tab: RulesTab = RulesTab(self)
+        self.tabs.addTab(self.rules_tab, tab_titles()[TAB_RULES])
         self.tabs.currentChanged.connect(self._tab_shown)
 
         layout = QVBoxLayout(self)
@@ -99,7 +104,13 @@ class MeetingsPage(QWidget):
         return self._month
 
     def show_tab(self, key: str, item: object = None) -> QWidget:
-        """Show the list ("list") or the month view ("month"; ``item`` a day in the month)."""
+        """Show the list ("list"), the month view ("month"; ``item`` a day in the month) or
+        the rules ("rules"; ``item`` a rule's id)."""
+        if key == TAB_RULES:
+            self.tabs.setCurrentWidget(self.rules_tab)
+            if isinstance(item, int):
+                self.rules_tab.select_rule(item)
+            return self.rules_tab
         if key == TAB_MONTH:
             month = self.month_tab
             self.tabs.setCurrentWidget(month)
@@ -121,6 +132,7 @@ class MeetingsPage(QWidget):
     def refresh(self) -> None:
         """Everything may have changed (another page wrote): read again what is shown."""
         self.list_tab.refresh()
+        self.rules_tab.refresh()
         if self._month is not None:
             if self.tabs.currentWidget() is self._month:
                 self._month.refresh()
@@ -258,6 +270,10 @@ class MeetingsPage(QWidget):
             title=_("Sign-in sheet: {title}").format(title=line.display_title),
             suggested_name=document_name("签到表", line.held_on, line.display_title),
         )
+
+    def rules_changed(self, message: str = "") -> None:
+        """A rule was added, changed or deleted: what is counted changed."""
+        self._changed(None, message)
 
     def _changed(self, select: int | None, message: str = "") -> None:
         self.list_tab.refresh(select)

@@ -263,7 +263,7 @@ class MonthTab(QWidget):
         for item in self.obligations:
             counts[item.status] += 1
         if not self.obligations:
-            text = _("No meeting rule is active. Rules are kept in the settings.")
+            text = _("No meeting rule is active. Add one or switch one on in the Rules tab.")
         else:
             text = _("{met} met, {due} due, {overdue} overdue.").format(
                 met=counts[Status.MET], due=counts[Status.DUE], overdue=counts[Status.OVERDUE]
