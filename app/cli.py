@@ -257,6 +257,7 @@ def _screenshot(args: argparse.Namespace) -> int:
 
 
 def _check(args: argparse.Namespace) -> int:
+    from app.meetings.attachments import damaged_attachments
     from app.storage.backup import integrity_problems
 
     problems = integrity_problems()
@@ -265,6 +266,22 @@ def _check(args: argparse.Namespace) -> int:
             print(problem, file=sys.stderr)
         raise CliError(_("The database failed its integrity check."))
     print(_("The database passed its integrity check."))
+    damaged = damaged_attachments()
+    for row in damaged[:20]:
+        print(
+            _("Attachment {name} (meeting {meeting}) is missing or has changed.").format(
+                name=row.file_name, meeting=row.meeting_id
+            ),
+            file=sys.stderr,
+        )
+    if damaged:
+        raise CliError(
+            ngettext(
+                "{count} attached file is missing or has changed.",
+                "{count} attached files are missing or have changed.",
+                len(damaged),
+            ).format(count=len(damaged))
+        )
     return EXIT_OK
 
 

@@ -8,7 +8,6 @@ from pathlib import Path
 
 import pytest
 
-from app.config import data_dir
 from app.errors import user_message
 from app.meetings import attachments
 from app.meetings.attachments import (
@@ -21,7 +20,8 @@ from app.meetings.attachments import (
 )
 from app.meetings.kinds import MeetingKind
 from app.meetings.service import MeetingInput, delete_meeting, get_meeting, save_meeting
-from app.storage.models import Attachment
+from app.storage.db import database_path
+from app.storage.models import Attachment, Meeting
 
 TODAY = dt.date(2025, 6, 30)
 SCAN = b"%PDF-1.4 sign-in sheet " + bytes(range(256)) * 50
@@ -55,7 +55,10 @@ def test_a_file_is_copied_in_under_its_hash(scan: Path) -> None:
     assert attachment.file_name == "签到表.PDF"
     assert attachment.stored_as == f"{sha[:2]}/{sha}.pdf"
     path = attachment_path(attachment)
-    assert path == data_dir() / "attachments" / sha[:2] / f"{sha}.pdf"
+    # Beside the database: the files belong to it alone.
+    db_file = database_path()
+    assert db_file is not None
+    assert path == db_file.with_name(db_file.name + "-attachments") / sha[:2] / f"{sha}.pdf"
     assert path.read_bytes() == SCAN
     # Never a link to the USB stick: the copy outlives the original.
     scan.unlink()
@@ -167,3 +170,37 @@ def test_a_failed_record_leaves_no_file(scan: Path, monkeypatch: pytest.MonkeyPa
         attach(mid, scan)
     assert stored_files() == []
     assert Attachment.select().count() == 0
+
+
+def test_two_databases_never_share_or_delete_each_other_s_files(tmp_path: Path) -> None:
+    from app.meetings.service import delete_meeting
+    from app.storage.migrations import close_database, open_database
+
+    scan = tmp_path / "scan.jpg"
+    scan.write_bytes(b"\xff\xd8 the same scanned sign-in sheet")
+    kept = []
+    for name in ("demo.sqlite3", "real.sqlite3"):
+        close_database()
+        open_database(str(tmp_path / name))
+        meeting = Meeting.create(kind="other", held_on=dt.date(2026, 3, 1))
+        kept.append((name, meeting.id, attach(meeting.id, scan).id))
+    close_database()
+    open_database(str(tmp_path / "demo.sqlite3"))
+    delete_meeting(kept[0][1])
+    close_database()
+    open_database(str(tmp_path / "real.sqlite3"))
+    assert verify_attachment(Attachment.get_by_id(kept[1][2]))
+
+
+def test_check_reports_an_attachment_whose_copy_was_removed(tmp_path: Path, capsys) -> None:
+    from app.cli import main
+
+    scan = tmp_path / "scan.jpg"
+    scan.write_bytes(b"\\xff\\xd8 a scanned sheet")
+    meeting = Meeting.create(kind="other", held_on=dt.date(2026, 3, 1))
+    row = attach(meeting.id, scan)
+    db = database_path()
+    assert main(["--db", str(db), "check"]) == 0
+    attachment_path(row).unlink()
+    assert main(["--db", str(db), "check"]) == 1
+    assert "scan.jpg" in capsys.readouterr().err

@@ -487,7 +487,8 @@ def test_cli_bad_input(
     assert "4242" in error and error.count("\n") == 1
     assert run("meetings", verb, str(recorded), str(out / "x.txt")) == 1
     assert ".pdf" in capsys.readouterr().err
-    with pytest.raises(SystemExit) as exited:
-        run("meetings", verb, "abc", str(out / "x.pdf"))
-    assert exited.value.code == 2
+    for number in ("abc", "99999999999999999999999"):  # not a number; beyond SQLite's
+        with pytest.raises(SystemExit) as exited:
+            run("meetings", verb, number, str(out / "x.pdf"))
+        assert exited.value.code == 2
     assert list(out.iterdir()) == []

@@ -21,7 +21,7 @@ from pathlib import Path
 from app.config import data_dir
 from app.fileio import fsync_directory
 from app.i18n import _
-from app.storage.db import database_proxy
+from app.storage.db import database_path, database_proxy
 from app.storage.models import Attachment, Meeting
 
 MAX_SIZE = 50 * 1024 * 1024  # a scanned sheet or a phone photo is a few MB; a video is not
@@ -42,7 +42,13 @@ class AttachmentError(Exception):
 
 
 def attachments_dir() -> Path:
-    return data_dir() / "attachments"
+    """The folder of the open database's files: beside the database file ("safeduty.sqlite3"
+    keeps them in "safeduty.sqlite3-attachments"), so they belong to that database alone —
+    a demo database never shares (or deletes) the real one's scans — and travel with it."""
+    path = database_path()
+    if path is None:
+        return data_dir() / "attachments"
+    return path.with_name(path.name + "-attachments")
 
 
 def attachment_path(attachment: Attachment) -> Path:
@@ -211,3 +217,10 @@ def _sha256(path: Path) -> str:
         while block := fp.read(CHUNK):
             digest.update(block)
     return digest.hexdigest()
+
+
+def damaged_attachments() -> list[Attachment]:
+    """Attachments whose kept copy is missing or no longer has its SHA-256 (``check``)."""
+    return [
+        row for row in Attachment.select().order_by(Attachment.id) if not verify_attachment(row)
+    ]

@@ -100,7 +100,7 @@ def _meeting_id(text: str) -> int:
         number = int(text)
     except ValueError:
         number = 0
-    if number < 1:
+    if not 1 <= number < 2**63:  # a number SQLite can hold
         raise argparse.ArgumentTypeError(
             _("“{value}” is not a meeting number; see “safeduty meetings list”").format(value=text)
         )

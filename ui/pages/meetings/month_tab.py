@@ -249,7 +249,10 @@ class MonthTab(QWidget):
                 "This month is judged as of today, {date}: meetings still to come can change it."
             )
         elif last < today:
-            judged = _("The rules are judged as of {date}, the month's last day.")
+            judged = _(
+                "The rules are judged as the month closed on {date}: what was not done by "
+                "then is overdue."
+            )
         else:
             judged = _(
                 "A month ahead: judged as of {date}, the month's last day, counting the "
