@@ -1,7 +1,7 @@
 """Files kept with a meeting (a scanned sign-in sheet, photos), stored under their SHA-256.
 
-A file is copied into the data folder — never kept as a link to where it came from, which is
-often a USB stick that leaves with its owner.  It is named after its content
+A file is copied into the database's attachments folder — never kept as a link to where it
+came from, which is often a USB stick that leaves with its owner.  It is named after its content
 (``attachments/ab/ab12….jpg``), so the same photo attached twice is stored once, and a copy
 can be checked against the hash recorded when it came in.  The copy is written under a
 temporary name, synced, then renamed (like app/fileio.py), so a crash never leaves half a
@@ -61,7 +61,7 @@ def attachment_path(attachment: Attachment) -> Path:
 
 
 def attach(meeting_id: int, source_path: str | os.PathLike[str]) -> Attachment:
-    """Copy ``source_path`` into the data folder and record it with the meeting.
+    """Copy ``source_path`` into the attachments folder and record it with the meeting.
 
     Refuses a folder, a missing file and a file over MAX_SIZE with nothing written.  The
     same content attached to the same meeting again returns the record it already has.

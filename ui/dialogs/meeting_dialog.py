@@ -210,9 +210,9 @@ class MeetingDialog(FormDialog):
         attachment_layout.addWidget(
             hint_label(
                 _(
-                    "Files are copied into the program's data folder and checked by their "
-                    "SHA-256, so the record stays when the USB stick leaves. They are copied "
-                    "(or removed) when you press OK."
+                    "Files are copied into a folder beside the database and checked by their "
+                    "SHA-256, so the record stays complete after the USB stick is taken out. "
+                    "They are copied (or removed) when you press OK."
                 ),
                 attachment_page,
             )
@@ -691,7 +691,7 @@ class MeetingDialog(FormDialog):
             Op(
                 self,
                 lambda: apply_file_changes(meeting_id, added, removed),
-                label=_("Copying the files into the data folder…"),
+                label=_("Copying the files beside the database…"),
             )
             .success(lambda failed: self._files_saved(meeting_id, failed))
             .failure(lambda error: self._files_failed(meeting_id, error))

@@ -446,7 +446,7 @@ def size_text(size: int) -> str:
 
 
 class AttachmentsEditor(QWidget):
-    """The files kept with the meeting.  Files added are copied into the data folder, and
+    """The files kept with the meeting.  Files added are copied beside the database, and
     files removed are deleted, only when the meeting is saved (OK); Cancel changes nothing."""
 
     changed = Signal()
@@ -474,7 +474,7 @@ class AttachmentsEditor(QWidget):
 
         self.add_button = QPushButton(_("Add file…"), self)
         self.add_button.setToolTip(
-            _("A scanned sign-in sheet, photos, the minutes as signed: copied into the data folder")
+            _("A scanned sign-in sheet, photos, the minutes as signed: copied beside the database")
         )
         self.add_button.clicked.connect(self.choose_files)
         self.open_button = QPushButton(_("Open"), self)
