@@ -38,8 +38,8 @@ from ui.models.roster_model import (
 )
 from ui.pages.roster_files import RosterFiles
 from ui.widgets.actions import action_button, make_action
-from ui.widgets.cards import NOTICE_STYLE
-from ui.widgets.forms import date_edit, hint_label, long_date, to_date, to_qdate
+from ui.widgets.cards import NOTICE_STYLE, EmptyState
+from ui.widgets.forms import date_edit, long_date, to_date, to_qdate
 from ui.widgets.tables import record_table
 
 
@@ -240,38 +240,18 @@ class RosterPage(QWidget):
             for key in keys:
                 _shortcut(QKeySequence(key), self.table, slot, Qt.ShortcutContext.WidgetShortcut)
 
-        self.empty_page = QWidget(self)
-        empty_layout = QVBoxLayout(self.empty_page)
-        empty_layout.addStretch(1)
-        self.empty_label = QLabel(self.empty_page)
-        self.empty_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.empty_label.setWordWrap(True)
-        empty_font = QFont(self.empty_label.font())
-        empty_font.setPointSizeF(empty_font.pointSizeF() * 1.15)
-        self.empty_label.setFont(empty_font)
-        empty_layout.addWidget(self.empty_label)
-        empty_hint = hint_label(
-            _(
+        self.empty_page = EmptyState(
+            self,
+            hint=_(
                 "Add the members one by one, or import the list your office already keeps "
                 "in Excel (姓名, 小组职务, 职务, 联系电话)."
             ),
-            self.empty_page,
+            actions=(
+                (_("Add a member"), self.add_member),
+                (_("Import from a file…"), self.files.import_roster),
+            ),
         )
-        empty_hint.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        empty_layout.addWidget(empty_hint)
-        empty_layout.addSpacing(8)
-        buttons = QHBoxLayout()
-        buttons.addStretch(1)
-        for text, slot in (
-            (_("Add a member"), self.add_member),
-            (_("Import from a file…"), self.files.import_roster),
-        ):
-            button = QPushButton(text, self.empty_page)
-            button.clicked.connect(slot)
-            buttons.addWidget(button)
-        buttons.addStretch(1)
-        empty_layout.addLayout(buttons)
-        empty_layout.addStretch(2)
+        self.empty_label = self.empty_page.label
 
         self.body = QStackedWidget(self)
         self.body.addWidget(self.table)

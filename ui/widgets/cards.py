@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
+
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QFont
-from PySide6.QtWidgets import QFrame, QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 CARD_STYLE = (
     "QFrame#card { background: palette(base); border: 1px solid palette(mid); border-radius: 6px; }"
@@ -51,3 +54,44 @@ class Card(QFrame):
         self.body.setSpacing(4)
         layout.addLayout(self.body)
         layout.addStretch(1)
+
+
+class EmptyState(QWidget):
+    """What a list shows when it has nothing to list: a sentence (``label``, set by the page
+    as the reason changes), a hint, and buttons that lead out of it (``buttons``)."""
+
+    def __init__(
+        self,
+        parent: QWidget,
+        *,
+        hint: str = "",
+        actions: Sequence[tuple[str, Callable[[], object]]] = (),
+        emphasised: bool = True,
+    ):
+        super().__init__(parent)
+        layout = QVBoxLayout(self)
+        layout.addStretch(1)
+        self.label = QLabel(self)
+        self.label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.label.setWordWrap(True)
+        if emphasised:
+            font = QFont(self.label.font())
+            font.setPointSizeF(font.pointSizeF() * 1.15)
+            self.label.setFont(font)
+        layout.addWidget(self.label)
+        if hint:
+            hint_text = muted(hint, self)
+            hint_text.setAlignment(Qt.AlignmentFlag.AlignCenter)
+            layout.addWidget(hint_text)
+            layout.addSpacing(8)
+        row = QHBoxLayout()
+        row.addStretch(1)
+        self.buttons: list[QPushButton] = []
+        for text, slot in actions:
+            button = QPushButton(text, self)
+            button.clicked.connect(lambda _checked=False, slot=slot: slot())
+            row.addWidget(button)
+            self.buttons.append(button)
+        row.addStretch(1)
+        layout.addLayout(row)
+        layout.addStretch(2)

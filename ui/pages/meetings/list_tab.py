@@ -9,7 +9,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QItemSelectionModel, Qt
-from PySide6.QtGui import QAction, QFont, QKeySequence, QShortcut
+from PySide6.QtGui import QAction, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
@@ -45,8 +45,7 @@ from ui.models.meetings_model import (
     kind_short,
 )
 from ui.widgets.actions import action_button, make_action
-from ui.widgets.cards import MUTED_STYLE
-from ui.widgets.forms import hint_label
+from ui.widgets.cards import MUTED_STYLE, EmptyState
 from ui.widgets.tables import record_table
 
 if TYPE_CHECKING:
@@ -283,34 +282,16 @@ class MeetingListTab(QWidget):
         self.splitter.setCollapsible(0, False)
         self.splitter.setSizes([400, DETAIL_HEIGHT])
 
-        self.empty_page = QWidget(self)
-        empty_layout = QVBoxLayout(self.empty_page)
-        empty_layout.addStretch(1)
-        self.empty_label = QLabel(self.empty_page)
-        self.empty_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.empty_label.setWordWrap(True)
-        font = QFont(self.empty_label.font())
-        font.setPointSizeF(font.pointSizeF() * 1.15)
-        self.empty_label.setFont(font)
-        empty_layout.addWidget(self.empty_label)
-        empty_hint = hint_label(
-            _(
+        self.empty_page = EmptyState(
+            self,
+            hint=_(
                 "Record each safety meeting of the party committee and the government: who "
                 "attended, the minutes and the follow-up items. The month view then shows "
                 "which meetings the rules still require."
             ),
-            self.empty_page,
+            actions=((_("Record a meeting"), self.new_meeting),),
         )
-        empty_hint.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        empty_layout.addWidget(empty_hint)
-        buttons = QHBoxLayout()
-        buttons.addStretch(1)
-        record = QPushButton(_("Record a meeting"), self.empty_page)
-        record.clicked.connect(self.new_meeting)
-        buttons.addWidget(record)
-        buttons.addStretch(1)
-        empty_layout.addLayout(buttons)
-        empty_layout.addStretch(2)
+        self.empty_label = self.empty_page.label
 
         self.body = QStackedWidget(self)
         self.body.addWidget(self.splitter)

@@ -54,7 +54,7 @@ from ui.models.grid_model import (
 from ui.pages.responsibility import ResponsibilityTab
 from ui.printing.documents import PdfPrinter, safe_file_name
 from ui.tasks import Op
-from ui.widgets.cards import MUTED_STYLE, NOTICE_STYLE
+from ui.widgets.cards import MUTED_STYLE, NOTICE_STYLE, EmptyState
 from ui.widgets.forms import date_edit, hint_label, long_date, to_date, to_qdate
 from ui.widgets.level_grid import AreaTable, LevelDelegate
 
@@ -250,24 +250,16 @@ class GridTab(ResponsibilityTab):
         side_by_side.addWidget(self.area_table)
         side_by_side.addWidget(self.table, 1)
 
-        self.empty_page = QWidget(self)
-        empty = QVBoxLayout(self.empty_page)
-        empty.addStretch(1)
-        self.empty_label = QLabel(self.empty_page)
-        self.empty_label.setWordWrap(True)
-        self.empty_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        empty.addWidget(self.empty_label)
-        buttons = QHBoxLayout()
-        buttons.addStretch(1)
-        self.empty_units_button = QPushButton(_("Open the units"), self.empty_page)
-        self.empty_units_button.clicked.connect(lambda: self.open_tab.emit("units", None))
-        self.empty_clear_button = QPushButton(_("Clear filters"), self.empty_page)
-        self.empty_clear_button.clicked.connect(self.clear_filters)
-        buttons.addWidget(self.empty_units_button)
-        buttons.addWidget(self.empty_clear_button)
-        buttons.addStretch(1)
-        empty.addLayout(buttons)
-        empty.addStretch(2)
+        self.empty_page = EmptyState(
+            self,
+            actions=(
+                (_("Open the units"), lambda: self.open_tab.emit("units", None)),
+                (_("Clear filters"), self.clear_filters),
+            ),
+            emphasised=False,
+        )
+        self.empty_label = self.empty_page.label
+        self.empty_units_button, self.empty_clear_button = self.empty_page.buttons
         self.body = QStackedWidget(self)
         self.body.addWidget(self.grid_view)
         self.body.addWidget(self.empty_page)
