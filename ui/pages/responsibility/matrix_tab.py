@@ -21,7 +21,6 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import (
     QColor,
-    QFont,
     QKeySequence,
     QPalette,
     QShortcut,
@@ -38,7 +37,6 @@ from PySide6.QtWidgets import (
     QStackedWidget,
     QTableView,
     QVBoxLayout,
-    QWidget,
 )
 
 from app.i18n import _, ngettext
@@ -63,6 +61,7 @@ from ui.pages.responsibility import ResponsibilityTab
 from ui.printing.documents import PdfPrinter, safe_file_name
 from ui.state import last_folder, remember_folder
 from ui.tasks import Op
+from ui.widgets.cards import EmptyState
 from ui.widgets.forms import hint_label
 from ui.widgets.tables import wrap_rows
 
@@ -135,7 +134,12 @@ class MatrixTab(ResponsibilityTab):
         layout.setContentsMargins(0, 8, 0, 0)
         layout.setSpacing(6)
         layout.addLayout(self._toolbar_layout)
-        layout.addWidget(self.legend)
+        # The search sits beside the note, not among the buttons: at 1024 pixels they would
+        # crowd it out.
+        row = QHBoxLayout()
+        row.addWidget(self.legend, 1)
+        row.addWidget(self.search_edit)
+        layout.addLayout(row)
         layout.addWidget(self.body, 1)
         layout.addWidget(self.count_label)
         self.refresh()
@@ -153,7 +157,7 @@ class MatrixTab(ResponsibilityTab):
         self.search_edit = QLineEdit(self)
         self.search_edit.setClearButtonEnabled(True)
         self.search_edit.setPlaceholderText(_("Search names, departments or duties (Ctrl+F)"))
-        self.search_edit.setMinimumWidth(220)
+        self.search_edit.setMinimumWidth(280)
         self.search_edit.textChanged.connect(self._search_changed)
         self.add_button = self._button(
             _("Add row"), _("Add a row after the selected one"), self.add_row
@@ -183,8 +187,6 @@ class MatrixTab(ResponsibilityTab):
         )
         self._toolbar_layout = QHBoxLayout()
         self._toolbar_layout.setSpacing(6)
-        self._toolbar_layout.addWidget(self.search_edit, 2)
-        self._toolbar_layout.addSpacing(8)
         for button in (
             self.add_button,
             self.edit_button,
@@ -251,38 +253,19 @@ class MatrixTab(ResponsibilityTab):
                 shortcut.setContext(Qt.ShortcutContext.WidgetShortcut)
                 shortcut.activated.connect(slot)
 
-        self.empty_page = QWidget(self)
-        empty = QVBoxLayout(self.empty_page)
-        empty.addStretch(1)
-        self.empty_label = QLabel(_("The responsibility matrix is empty."), self.empty_page)
-        font = QFont(self.empty_label.font())
-        font.setPointSizeF(font.pointSizeF() * 1.15)
-        self.empty_label.setFont(font)
-        self.empty_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.empty_label.setWordWrap(True)
-        empty.addWidget(self.empty_label)
-        hint = hint_label(
-            _(
+        self.empty_page = EmptyState(
+            self,
+            hint=_(
                 "Import the matrix your office keeps in Excel (单位负责人, 分管负责人, 责任科室, "
                 "责任人, 安全生产重点职责), or add its rows one by one."
             ),
-            self.empty_page,
+            actions=(
+                (_("Import from a file…"), self.import_matrix),
+                (_("Add a row"), self.add_row),
+            ),
         )
-        hint.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        empty.addWidget(hint)
-        empty.addSpacing(8)
-        buttons = QHBoxLayout()
-        buttons.addStretch(1)
-        for text, slot in (
-            (_("Import from a file…"), self.import_matrix),
-            (_("Add a row"), self.add_row),
-        ):
-            button = QPushButton(text, self.empty_page)
-            button.clicked.connect(lambda _checked=False, slot=slot: slot())
-            buttons.addWidget(button)
-        buttons.addStretch(1)
-        empty.addLayout(buttons)
-        empty.addStretch(2)
+        self.empty_label = self.empty_page.label
+        self.empty_label.setText(_("The responsibility matrix is empty."))
 
         self.body = QStackedWidget(self)
         self.body.addWidget(self.table)
