@@ -37,6 +37,11 @@ def median(values: Sequence[float]) -> float:
     return statistics.median(values)
 
 
+def median_ms(fn: Callable[[], object], runs: int) -> float:
+    """The median of ``runs`` timings of ``fn``, in milliseconds."""
+    return median([timed(fn)[1] * 1000 for _run in range(runs)])
+
+
 def verdict(ok: bool) -> str:
     return "ok" if ok else "OVER BUDGET"
 

@@ -13,17 +13,12 @@ import argparse
 import datetime as dt
 import os
 import tempfile
-from collections.abc import Callable
 from pathlib import Path
 
-from _common import build_demo_database, line, median, timed
+from _common import build_demo_database, line, median, median_ms, timed
 
 BUDGET_MS = 150.0
 SEARCHES = ("村", "专题", "张", "no such meeting")
-
-
-def _ms(fn: Callable[[], object], runs: int) -> float:
-    return median([timed(fn)[1] * 1000 for _run in range(runs)])
 
 
 def _report(label: str, ms: float, budget: float | None = BUDGET_MS) -> None:
@@ -55,7 +50,7 @@ def measure(today: dt.date, runs: int) -> None:
         process()
         pages.append(page)
 
-    open_ms = _ms(open_page, runs)
+    open_ms = median_ms(open_page, runs)
     page = pages.pop()
     for old in pages:  # only one page stays open, as in the program
         old.close()
@@ -64,7 +59,7 @@ def measure(today: dt.date, runs: int) -> None:
     tab = page.list_tab
     print(f"  ({tab.model.rowCount()} meetings)")
     _report("open the page (list)", open_ms)
-    _report("read the list again", _ms(lambda: (tab.refresh(), process()), runs))
+    _report("read the list again", median_ms(lambda: (tab.refresh(), process()), runs))
 
     years = tab.model.years()
 
@@ -124,9 +119,9 @@ def measure(today: dt.date, runs: int) -> None:
         page.show_tab("list")
         process()
 
-    _report("open the month view (this month)", _ms(month_view, runs))
+    _report("open the month view (this month)", median_ms(month_view, runs))
     month = page.month_tab
-    _report("month view: the month before", _ms(lambda: (month.step(-1), process()), runs))
+    _report("month view: the month before", median_ms(lambda: (month.step(-1), process()), runs))
 
     biggest = max(meetings_in(), key=lambda m: (m.expected, m.follow_ups_total))
     record = get_meeting(biggest.id)
@@ -138,7 +133,7 @@ def measure(today: dt.date, runs: int) -> None:
         dialog.close()
         dialog.deleteLater()
 
-    _report(f"open the dialog ({biggest.expected} attendees)", _ms(open_dialog, runs), None)
+    _report(f"open the dialog ({biggest.expected} attendees)", median_ms(open_dialog, runs), None)
     page.close()
 
 

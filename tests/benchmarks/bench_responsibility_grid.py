@@ -14,18 +14,13 @@ import argparse
 import datetime as dt
 import os
 import tempfile
-from collections.abc import Callable
 from pathlib import Path
 
-from _common import build_demo_database, line, median, timed
+from _common import build_demo_database, line, median, median_ms, timed
 
 BUDGET_MS = 150.0
 PEOPLE_SEARCHES = ("村", "书记", "张", "副镇长", "nobody at all")
 AREA_SEARCHES = ("村", "办公室", "片区", "no such area")
-
-
-def _ms(fn: Callable[[], object], runs: int) -> float:
-    return median([timed(fn)[1] * 1000 for _run in range(runs)])
 
 
 def measure(today: dt.date, runs: int) -> None:
@@ -65,7 +60,7 @@ def measure(today: dt.date, runs: int) -> None:
     areas, people = len(tab.model.all_areas), len(tab.model.all_people)
     leaders = tab.model.columnCount()
 
-    refresh_ms = _ms(lambda: (tab.refresh(), process()), runs)
+    refresh_ms = median_ms(lambda: (tab.refresh(), process()), runs)
 
     def filtering(edit, text: str) -> float:
         edit.clear()
@@ -120,7 +115,7 @@ def measure(today: dt.date, runs: int) -> None:
     )
     tab.table.setCurrentIndex(index)
     levels = iter([Level.DIRECT_LEADERSHIP, None] * runs)
-    set_ms = _ms(lambda: (tab.set_current_level(next(levels)), process()), runs * 2)
+    set_ms = median_ms(lambda: (tab.set_current_level(next(levels)), process()), runs * 2)
 
     page.close()
     page.deleteLater()

@@ -14,17 +14,12 @@ import argparse
 import datetime as dt
 import os
 import tempfile
-from collections.abc import Callable
 from pathlib import Path
 
-from _common import build_demo_database, line, median, timed
+from _common import build_demo_database, line, median, median_ms, timed
 
 BUDGET_MS = 150.0
 IMPORT_BUDGET_S = 3.0
-
-
-def _ms(fn: Callable[[], object], runs: int) -> float:
-    return median([timed(fn)[1] * 1000 for _run in range(runs)])
 
 
 def _report(label: str, ms: float, budget: float = BUDGET_MS) -> None:
@@ -50,7 +45,7 @@ def measure_tabs(today: dt.date, runs: int) -> None:
         kept.append(page)
         return page
 
-    _report("open the page (matrix tab)", _ms(open_page, runs))
+    _report("open the page (matrix tab)", median_ms(open_page, runs))
     for key in ("coverage", "duties", "units"):
         # Time only the tab: the page is built first, outside the measurement.
         times = []
@@ -80,10 +75,12 @@ def measure_tabs(today: dt.date, runs: int) -> None:
     order = [Qt.SortOrder.AscendingOrder, Qt.SortOrder.DescendingOrder]
     _report(
         "units: sort by name",
-        _ms(lambda: (units.table.sortByColumn(0, order.reverse() or order[0]), process()), runs),
+        median_ms(
+            lambda: (units.table.sortByColumn(0, order.reverse() or order[0]), process()), runs
+        ),
     )
     coverage = page.show_tab("coverage")
-    _report("coverage: check again", _ms(lambda: (coverage.refresh(), process()), runs))
+    _report("coverage: check again", median_ms(lambda: (coverage.refresh(), process()), runs))
     for old in kept:
         old.close()
 

@@ -13,17 +13,12 @@ import argparse
 import datetime as dt
 import os
 import tempfile
-from collections.abc import Callable
 from pathlib import Path
 
-from _common import build_demo_database, line, median, timed
+from _common import build_demo_database, line, median, median_ms, timed
 
 BUDGET_MS = 150.0
 SEARCHES = ("村", "主任", "张", "办公室主任", "no such member")
-
-
-def _ms(fn: Callable[[], object], runs: int) -> float:
-    return median([timed(fn)[1] * 1000 for _run in range(runs)])
 
 
 def measure_page(label: str, today: dt.date, runs: int) -> None:
@@ -44,7 +39,7 @@ def measure_page(label: str, today: dt.date, runs: int) -> None:
         QApplication.processEvents()
         pages.append(page)
 
-    open_ms = _ms(open_page, runs)
+    open_ms = median_ms(open_page, runs)
     page = pages.pop()
     for old in pages:  # only one page stays open, as in the program
         old.close()
@@ -56,7 +51,7 @@ def measure_page(label: str, today: dt.date, runs: int) -> None:
         page.refresh()
         QApplication.processEvents()
 
-    refresh_ms = _ms(refresh, runs)
+    refresh_ms = median_ms(refresh, runs)
 
     def typing(text: str) -> float:
         page.search_edit.clear()
@@ -82,7 +77,7 @@ def measure_page(label: str, today: dt.date, runs: int) -> None:
         page.table.sortByColumn(COL_NAME, next(orders))
         QApplication.processEvents()
 
-    sort_ms = _ms(sort_by_name, runs)
+    sort_ms = median_ms(sort_by_name, runs)
     page.table.sortByColumn(COL_POSITION, Qt.SortOrder.AscendingOrder)
     page.close()
     page.deleteLater()
