@@ -47,22 +47,17 @@ class Attention:
 
 def attention(day: dt.date, days: int = SOON_DAYS) -> Attention:
     """Overdue items first (oldest deadline first), then what falls due soonest."""
-    items: list[AttentionItem] = []
-    for status in overdue(day):
-        items.append(_obligation(status, overdue=True))
-    soon = [_obligation(status, overdue=False) for status in due_soon(day, days)]
+    items = [_obligation(status, overdue=True) for status in overdue(day)]
+    items += [_obligation(status, overdue=False) for status in due_soon(day, days)]
     for line in open_follow_ups(due_by=day + dt.timedelta(days=days)):
         assert line.due_date is not None  # only items with a due date come back
-        late = line.due_date < day
         text = _("Follow-up item of {owner}: {text}").format(owner=line.owner_name, text=line.text)
-        item = AttentionItem(ItemKind.FOLLOW_UP, text, line.due_date, late, None, line.meeting_id)
-        (items if late else soon).append(item)
-    items.sort(key=lambda item: (not item.overdue, item.due))
-    soon.sort(key=lambda item: item.due)
-    ordered = [item for item in items if item.overdue] + sorted(
-        [item for item in items if not item.overdue] + soon, key=lambda item: item.due
-    )
-    return Attention(day, ordered)
+        items.append(
+            AttentionItem(
+                ItemKind.FOLLOW_UP, text, line.due_date, line.due_date < day, None, line.meeting_id
+            )
+        )
+    return Attention(day, sorted(items, key=lambda item: (not item.overdue, item.due)))
 
 
 def _obligation(status, *, overdue: bool) -> AttentionItem:  # type: ignore[no-untyped-def]
