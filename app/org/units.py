@@ -264,10 +264,10 @@ class UnitInput:
 
     def cleaned(self) -> UnitInput:
         enterprise = self.kind == UnitKind.ENTERPRISE
-        new_industry = _clean_name(self.new_industry) if enterprise else ""
+        new_industry = normalize_name(self.new_industry) if enterprise else ""
         return replace(
             self,
-            name=_clean_name(self.name),
+            name=normalize_name(self.name),
             parent_id=self.parent_id if enterprise else None,
             industry_id=self.industry_id if enterprise and not new_industry else None,
             new_industry=new_industry,
@@ -276,11 +276,6 @@ class UnitInput:
             risk_class=self.risk_class if enterprise else None,
             notes=self.notes.strip(),
         )
-
-
-def _clean_name(text: str) -> str:
-    """A unit's name without padding: "青禾镇  应急办" → "青禾镇应急办" (like a person's)."""
-    return normalize_name(text)
 
 
 def parse_employees(text: str) -> int | None:
@@ -448,7 +443,7 @@ def _next_sort_order(kind: UnitKind) -> int:
 
 def find_or_create_industry(name: str) -> int:
     """The industry (a unit of kind industry) of that name, created under the township if new."""
-    name = _clean_name(name)
+    name = normalize_name(name)
     if not name:
         raise UnitError({"industry": _("Enter the industry's name.")})
     with database_proxy.atomic():

@@ -20,7 +20,7 @@ from pathlib import Path
 from app.i18n import N_, _, format_date, ngettext, pgettext
 from app.io.errors import InterchangeError, Problem
 from app.io.spreadsheet import ColumnSpec, read_table, write_table
-from app.io.text import normalize_cell
+from app.io.text import normalize_cell, normalize_name
 from app.org.kinds import UnitKind
 from app.responsibility.matrix import (
     DUTIES_CHINESE,
@@ -31,7 +31,6 @@ from app.responsibility.matrix import (
     Linker,
     MatrixLine,
     assignment_changes,
-    clean_name,
     load_matrix,
     save_matrix,
     split_cell,
@@ -326,7 +325,7 @@ def _signature(line: MatrixLine, *, normalise: bool = True) -> tuple[object, ...
     """A line as comparable values; ``normalise`` cleans text the way an import would."""
 
     def text(entry: Entry) -> str:
-        return clean_name(entry.text) if normalise else entry.text
+        return normalize_name(entry.text) if normalise else entry.text
 
     return (
         tuple(
@@ -360,7 +359,7 @@ def _differences(old: MatrixLine, new: MatrixLine) -> list[str]:
         after = _signature(MatrixLine({column: new.cells.get(column, ())}, ""))[0]
         if before == after:
             continue
-        old_text = SEPARATOR.join(clean_name(e.text) for e in old.cells.get(column, ()))
+        old_text = SEPARATOR.join(normalize_name(e.text) for e in old.cells.get(column, ()))
         new_text = new.text(column)
         if old_text != new_text:
             details.append(

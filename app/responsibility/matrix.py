@@ -177,12 +177,7 @@ def split_cell(text: str) -> list[str]:
             continue
         current.append(char)
     parts.append("".join(current))
-    return [name for name in (clean_name(part) for part in parts) if name]
-
-
-def clean_name(text: str) -> str:
-    """A name as stored: alignment padding gone ("闫  旻" → "闫旻"), one space elsewhere."""
-    return normalize_name(" ".join(text.split()))
+    return [name for name in (normalize_name(part) for part in parts) if name]
 
 
 def load_matrix() -> list[MatrixLine]:
