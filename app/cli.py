@@ -22,6 +22,7 @@ from app.areas import AREAS
 from app.config import Settings, resolve_database
 from app.errors import user_message, write_crash_log
 from app.i18n import _, language_from_environment, library_catalog, ngettext, set_language
+from app.storage.audit import set_operator, set_source
 
 EXIT_OK = 0
 EXIT_BAD_INPUT = 1
@@ -99,6 +100,7 @@ def build_parser(*, commands: bool = True) -> argparse.ArgumentParser:
     r_list.set_defaults(handler=_roster_list)
 
     # Imported here: these modules take what they need from this one.
+    from app.audit.commands import add_commands as add_audit_commands
     from app.meetings.commands import add_commands as add_meeting_commands
     from app.obligations.commands import add_commands as add_obligation_commands
     from app.responsibility.commands import add_commands
@@ -106,6 +108,7 @@ def build_parser(*, commands: bool = True) -> argparse.ArgumentParser:
     add_commands(areas)
     add_meeting_commands(areas)
     add_obligation_commands(areas)
+    add_audit_commands(areas)
 
     shot = areas.add_parser("screenshot", help=_("render GUI pages to PNG offscreen"))
     shot.add_argument("page", nargs="?", choices=PAGES)
@@ -257,39 +260,46 @@ def _screenshot(args: argparse.Namespace) -> int:
 
 
 def _check(args: argparse.Namespace) -> int:
-    from app.meetings.attachments import damaged_attachments
-    from app.storage.backup import integrity_problems
+    from app.storage.backup import newest_good_backup
+    from app.storage.health import check_health
 
-    problems = integrity_problems()
-    if problems:
-        for problem in problems[:20]:
-            print(problem, file=sys.stderr)
-        raise CliError(_("The database failed its integrity check."))
-    print(_("The database passed its integrity check."))
-    damaged = damaged_attachments()
-    for row in damaged[:20]:
+    report = check_health(full=True)
+    for problem in (report.database + report.attachments + report.trail)[:20]:
+        print(problem, file=sys.stderr)
+    if report.ok:
+        print(_("The database, its attachments and its audit trail passed the check."))
+        return EXIT_OK
+    for line in report.summary():
+        print(line, file=sys.stderr)
+    good = newest_good_backup()
+    if good is not None:
         print(
-            _("Attachment {name} (meeting {meeting}) is missing or has changed.").format(
-                name=row.file_name, meeting=row.meeting_id
+            _("The newest good backup is {file} ({when}); restore it with: {command}").format(
+                file=good.path.name,
+                when=good.taken.strftime("%Y-%m-%d %H:%M"),
+                command=f"safeduty restore {good.path}",
             ),
             file=sys.stderr,
         )
-    if damaged:
-        raise CliError(
-            ngettext(
-                "{count} attached file is missing or has changed.",
-                "{count} attached files are missing or have changed.",
-                len(damaged),
-            ).format(count=len(damaged))
-        )
-    return EXIT_OK
+    raise CliError(_("The check found problems; nothing was changed."))
 
 
 def _backup(args: argparse.Namespace) -> int:
     from app.storage.backup import backup_to
 
-    backup_to(args.file)
-    print(_("Backup written and verified: {file}").format(file=args.file))
+    result = backup_to(args.file)
+    print(
+        ngettext(
+            "Backup written and verified, with {count} attached file: {file}",
+            "Backup written and verified, with {count} attached files: {file}",
+            result.files,
+        ).format(count=result.files, file=args.file)
+    )
+    for name in result.missing:
+        print(
+            _("Not in the backup (missing or changed on this computer): {name}").format(name=name),
+            file=sys.stderr,
+        )
     return EXIT_OK
 
 
@@ -328,6 +338,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     arguments = list(sys.argv[1:] if argv is None else argv)
     settings = Settings.load()
     set_language(language_from_environment(settings.language))
+    set_operator(settings.operator_name)
     _translate_argparse()
     # Opening the window is what start-up waits for: it need not describe every command.
     parser = build_parser(commands=not _opens_window(arguments))
@@ -336,32 +347,72 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.area is None:
         return _run_gui(db_url)
     handler: Callable[[argparse.Namespace], int] = args.handler
+    set_source(_command_text(arguments))
     return _guarded(lambda: _with_database(db_url, handler, args))
+
+
+def _without_database(arguments: Sequence[str]) -> list[str]:
+    """The arguments less ``--db URL`` / ``--db=URL``."""
+    words: list[str] = []
+    rest = list(arguments)
+    while rest:
+        word = rest.pop(0)
+        if word == "--db" and rest:
+            rest.pop(0)
+        elif not word.startswith("--db="):
+            words.append(word)
+    return words
+
+
+def _command_text(arguments: Sequence[str]) -> str:
+    """What the audit trail says a change came from: the command, files by their name."""
+    words = [
+        Path(word).name if os.sep in word or "/" in word else word
+        for word in _without_database(arguments)
+    ]
+    return " ".join(["safeduty", *words])[:200]
 
 
 def _opens_window(arguments: Sequence[str]) -> bool:
     """Whether the arguments are at most a database (``--db URL``): the GUI opens."""
-    rest = list(arguments)
-    while rest:
-        first = rest.pop(0)
-        if first == "--db" and rest:
-            rest.pop(0)
-        elif not first.startswith("--db="):
-            return False
-    return True
+    return not _without_database(arguments)
 
 
 def _with_database(
     db_url: str, handler: Callable[[argparse.Namespace], int], args: argparse.Namespace
 ) -> int:
+    from app.storage.db import database_proxy, sqlite_path_from_url
+    from app.storage.location import on_network_share
+    from app.storage.lock import DatabaseLock, in_use_message
     from app.storage.migrations import close_database, open_database
 
-    # Commands that only read or copy out refuse a database that is not there yet.
-    open_database(db_url, create=getattr(args, "creates_database", False))
+    path = sqlite_path_from_url(db_url)
+    lock = DatabaseLock(path) if path is not None and path.parent.is_dir() else None
+    # A database another SafeDuty has open is read, never written: lists, prints, exports
+    # and backups work; a change is refused with the holder's name.
+    busy = lock is not None and not lock.acquire()
     try:
-        return handler(args)
+        # Commands that only read or copy out refuse a database that is not there yet.
+        open_database(db_url, create=getattr(args, "creates_database", False), read_only=busy)
+        if busy and lock is not None:
+            database_proxy.obj.busy_message = in_use_message(lock)
+        if path is not None and on_network_share(path):
+            print(network_share_warning(), file=sys.stderr)
+        try:
+            return handler(args)
+        finally:
+            close_database()
     finally:
-        close_database()
+        if lock is not None:
+            lock.release()
+
+
+def network_share_warning() -> str:
+    return _(
+        "Warning: the database is on a network share. SQLite cannot lock files reliably "
+        "there, and a dropped connection can damage the file. Keep the database on this "
+        "computer and choose the share as the backup folder instead."
+    )
 
 
 def _guarded(run: Callable[[], int]) -> int:

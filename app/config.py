@@ -44,6 +44,11 @@ class Settings:
     language: str | None = None
     # Font files chosen by the user for prints, by role: body, title, heading1, heading2.
     print_fonts: dict[str, str] = field(default_factory=dict)
+    # Where automatic backups go (a second disk); None: "backups" beside the database.
+    backup_folder: str | None = None
+    # The clerk's name, entered with every change in the audit trail (offices often share
+    # one computer login).
+    operator_name: str = ""
 
     @classmethod
     def load(cls) -> Settings:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import errno
+import sqlite3
 from pathlib import Path
 
 from app.config import data_dir
@@ -31,7 +32,7 @@ def user_message(error: BaseException) -> str | None:
     from app.responsibility.assignments import AssignmentError
     from app.responsibility.duties import DutyError
     from app.roster.service import RosterError
-    from app.storage.db import database_path
+    from app.storage.db import database_path, database_proxy
     from app.storage.errors import StorageError, explain_sqlite_error
 
     if isinstance(
@@ -49,7 +50,11 @@ def user_message(error: BaseException) -> str | None:
         | PeriodError,
     ):
         return str(error)
-    if isinstance(error, peewee.DatabaseError):
+    if isinstance(error, peewee.DatabaseError | sqlite3.Error):
+        busy = getattr(database_proxy.obj, "busy_message", "")
+        if busy and "readonly" in str(error).lower():
+            # Opened read-only because another program is writing: say whose it is.
+            return busy + " " + _("Nothing can be changed here until it is closed.")
         path = database_path()
         explained = explain_sqlite_error(error, str(path) if path else "")
         return str(explained) if explained is not None else None

@@ -140,7 +140,7 @@ def test_backup_is_verified_and_restore_keeps_a_copy_of_the_current(
 ) -> None:
     open_database(str(db_file))
     Person.create(name="张三")
-    copy = backup_to(tmp_path / "copy.sqlite3")
+    copy = backup_to(tmp_path / "copy.sqlite3").path
     assert verify_database_file(copy) == CURRENT_VERSION
     Person.create(name="李四")
     safety = restore_from(copy)
@@ -200,7 +200,7 @@ def test_backup_into_a_folder_with_uri_characters(db_file: Path, tmp_path: Path)
     Person.create(name="张三")
     folder = tmp_path / "备份#1 ?"
     folder.mkdir()
-    copy = backup_to(folder / "b.sqlite3")
+    copy = backup_to(folder / "b.sqlite3").path
     assert verify_database_file(copy) == CURRENT_VERSION
     restore_from(copy)
     assert [p.name for p in Person.select()] == ["张三"]

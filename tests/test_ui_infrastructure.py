@@ -18,7 +18,7 @@ from app.roster.service import MemberInput, RosterError
 from app.storage.errors import StorageError
 from app.storage.models import Person
 from ui import application, errors, tasks
-from ui.pages.settings import SettingsPage
+from ui.pages.settings.general_tab import GeneralTab
 from ui.tasks import Op
 
 # ---------------------------------------------------------------------------- application
@@ -215,14 +215,14 @@ def test_install_exception_hook(gui, monkeypatch) -> None:
 
 
 @pytest.fixture
-def settings_page(gui, qtbot) -> SettingsPage:
-    page = SettingsPage()
+def settings_page(gui, qtbot) -> GeneralTab:
+    page = GeneralTab()
     qtbot.addWidget(page)
     qtbot.waitUntil(lambda: not tasks.busy(), timeout=20000)
     return page
 
 
-def test_language_choice_is_saved(settings_page: SettingsPage) -> None:
+def test_language_choice_is_saved(settings_page: GeneralTab) -> None:
     combo = settings_page.language_combo
     assert combo.currentData() == "zh_CN"
     combo.setCurrentIndex(combo.findData("en"))
@@ -230,13 +230,13 @@ def test_language_choice_is_saved(settings_page: SettingsPage) -> None:
     assert settings_page.language_note.text()
 
 
-def test_fonts_in_use_are_shown(settings_page: SettingsPage) -> None:
+def test_fonts_in_use_are_shown(settings_page: GeneralTab) -> None:
     for row in settings_page.font_rows.values():
         assert ".tt" in row.in_use.text()
         assert not row.default_button.isEnabled()
 
 
-def test_a_font_file_that_cannot_print_is_refused(settings_page: SettingsPage, tmp_path) -> None:
+def test_a_font_file_that_cannot_print_is_refused(settings_page: GeneralTab, tmp_path) -> None:
     bad = tmp_path / "broken.ttf"
     bad.write_bytes(b"OTTO" + b"\0" * 100)  # PostScript outlines: reportlab cannot embed them
     assert not settings_page.set_font("body", str(bad))
@@ -244,7 +244,7 @@ def test_a_font_file_that_cannot_print_is_refused(settings_page: SettingsPage, t
     assert Settings.load().print_fonts == {}
 
 
-def test_a_font_file_is_chosen_and_reset(settings_page: SettingsPage, monkeypatch, qtbot) -> None:
+def test_a_font_file_is_chosen_and_reset(settings_page: GeneralTab, monkeypatch, qtbot) -> None:
     font = resource_path("fonts", "gkai00mp.ttf")
     monkeypatch.setattr(
         QFileDialog, "getOpenFileName", staticmethod(lambda *a, **k: (str(font), ""))
@@ -260,7 +260,7 @@ def test_a_font_file_is_chosen_and_reset(settings_page: SettingsPage, monkeypatc
     assert row.path_edit.text() == ""
 
 
-def test_database_location_is_shown(settings_page: SettingsPage, fresh_database: Path) -> None:
+def test_database_location_is_shown(settings_page: GeneralTab, fresh_database: Path) -> None:
     assert settings_page.database_edit.text() == str(fresh_database)
     assert settings_page.database_edit.isReadOnly()
     assert settings_page.open_folder_button.isEnabled()

@@ -7,9 +7,11 @@ application object the first time and returns it afterwards.
 from __future__ import annotations
 
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QTranslator
+from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QTimer, QTranslator
 from PySide6.QtGui import QFont, QFontDatabase
 from PySide6.QtWidgets import QApplication, QMessageBox
 
@@ -18,6 +20,9 @@ from app.config import APP_NAME, Settings
 from app.i18n import _, current_language, language_from_environment, set_language
 from app.paths import resource_path
 from ui.collector import GuiThreadCollector
+
+if TYPE_CHECKING:
+    from app.storage.backup import BackupFile
 
 ORGANISATION = "SafeDuty"
 BUNDLED_CJK_FONT = "DroidSansFallbackFull.ttf"
@@ -112,28 +117,44 @@ def ensure_cjk_font(app: QApplication) -> str | None:
 
 def run(db_url: str) -> int:
     """Open the database, show the main window and run the event loop; the exit status."""
-    from app.storage.errors import StorageError
-    from app.storage.migrations import close_database, open_database
+    from app.storage.audit import set_operator, set_source
+    from app.storage.db import database_proxy, sqlite_path_from_url
+    from app.storage.location import on_network_share
+    from app.storage.lock import DatabaseLock, in_use_message
+    from app.storage.migrations import close_database
     from ui.errors import install_exception_hook
     from ui.main_window import MainWindow
+    from ui.safety import DataSafety
 
     app = create_app()
+    set_operator(Settings.load().operator_name)
+    set_source("gui")
+    path = sqlite_path_from_url(db_url)
+    lock = DatabaseLock(path) if path is not None and path.parent.is_dir() else None
+    # One program per database: a second one only reads.
+    read_only = lock is not None and not lock.acquire()
     try:
-        open_database(db_url)
-    except StorageError as error:
-        box = QMessageBox(
-            QMessageBox.Icon.Warning,
-            _("Work-Safety Responsibility System"),
-            _("The database cannot be opened."),
-            QMessageBox.StandardButton.Close,
-        )
-        box.setInformativeText(str(error))
-        box.exec()
-        return 1
-    install_exception_hook()
-    try:
+        if not _open_or_recover(db_url, path, read_only=read_only):
+            return 1
+        install_exception_hook()
         window = MainWindow()
+        notes = []
+        if read_only and lock is not None:
+            database_proxy.obj.busy_message = in_use_message(lock)
+            notes.append(
+                database_proxy.obj.busy_message
+                + " "
+                + _("This window only shows and prints; nothing can be changed here.")
+            )
+        if path is not None and on_network_share(path):
+            from app.cli import network_share_warning
+
+            notes.append(network_share_warning())
+        window.show_banner("\n".join(notes))
+        window.safety = DataSafety(window, backups=not read_only)
         window.show()
+        # After the first paint: the checks and the first backup never delay the window.
+        QTimer.singleShot(0, window.safety.start)
         return app.exec()
     finally:
         from ui.tasks import wait_for_idle, wait_for_workers
@@ -141,3 +162,74 @@ def run(db_url: str) -> int:
         wait_for_idle(5000)
         wait_for_workers()
         close_database()
+        if lock is not None:
+            lock.release()
+
+
+def _open_or_recover(db_url: str, path: Path | None, *, read_only: bool) -> bool:
+    """Open the database; one too damaged to open can be replaced by its newest good backup."""
+    from app.storage.backup import newest_good_backup, note_restore, replace_damaged
+    from app.storage.errors import DatabaseDamagedError, StorageError
+    from app.storage.migrations import open_database
+
+    try:
+        open_database(db_url, read_only=read_only)
+        return True
+    except DatabaseDamagedError as error:
+        good = None if read_only or path is None else _newest_good(newest_good_backup)
+        if good is None:
+            _cannot_open(str(error))
+            return False
+        if path is None or not _ask_to_replace(str(error), good):
+            return False
+        try:
+            replace_damaged(path, good.path)
+            open_database(db_url)
+            note_restore(good.path)
+        except StorageError as again:
+            _cannot_open(str(again))
+            return False
+        return True
+    except StorageError as error:
+        _cannot_open(str(error))
+        return False
+
+
+def _ask_to_replace(reason: str, good: BackupFile) -> bool:
+    box = QMessageBox(
+        QMessageBox.Icon.Warning,
+        _("Work-Safety Responsibility System"),
+        _("The database is damaged and cannot be opened."),
+    )
+    box.setInformativeText(
+        reason
+        + "\n\n"
+        + _(
+            "The newest good backup is from {when}. Put it in the damaged file's place? "
+            "The damaged file is kept beside it."
+        ).format(when=good.taken.strftime("%Y-%m-%d %H:%M"))
+    )
+    use = box.addButton(_("Restore that backup"), QMessageBox.ButtonRole.AcceptRole)
+    box.addButton(QMessageBox.StandardButton.Close)
+    box.exec()
+    return box.clickedButton() is use
+
+
+def _newest_good(find: Callable[[], BackupFile | None]) -> BackupFile | None:
+    from app.storage.errors import StorageError
+
+    try:
+        return find()
+    except StorageError:
+        return None
+
+
+def _cannot_open(reason: str) -> None:
+    box = QMessageBox(
+        QMessageBox.Icon.Warning,
+        _("Work-Safety Responsibility System"),
+        _("The database cannot be opened."),
+        QMessageBox.StandardButton.Close,
+    )
+    box.setInformativeText(reason)
+    box.exec()

@@ -36,6 +36,7 @@ if TYPE_CHECKING:
     from ui.pages.responsibility import ResponsibilityPage
     from ui.pages.roster import RosterPage
     from ui.pages.settings import SettingsPage
+    from ui.safety import DataSafety
 
 DEFAULT_SIZE = QSize(1280, 800)
 NAV_STYLE = """
@@ -47,6 +48,10 @@ QListWidget#navigation::item:selected { background: palette(highlight);
 QListWidget#navigation::item:hover:!selected { background: palette(midlight); }
 """
 KEY_ROLE = Qt.ItemDataRole.UserRole
+BANNER_STYLE = (
+    "QLabel { background: #fff4d6; color: #5c4400; border-bottom: 1px solid #e8cf8a;"
+    " padding: 8px 16px; }"
+)
 
 
 def app_title() -> str:
@@ -67,6 +72,8 @@ class MainWindow(QMainWindow):
         texts = areas()
 
         self._today = today
+        # Start-up checks and automatic backups (set by ui.application.run, not in tests).
+        self.safety: DataSafety | None = None
         # Pages are built when first shown: start-up pays only for the page it opens on.
         self.pages = _LazyPages(self._build_page)
 
@@ -118,7 +125,18 @@ class MainWindow(QMainWindow):
         self.splitter.setCollapsible(0, False)
         self.splitter.setCollapsible(1, False)
         self.splitter.setSizes([panel.minimumWidth() + 20, DEFAULT_SIZE.width()])
-        self.setCentralWidget(self.splitter)
+        # What the whole window must say: opened read-only, a database on a network share.
+        self.banner = QLabel(self)
+        self.banner.setWordWrap(True)
+        self.banner.setStyleSheet(BANNER_STYLE)
+        self.banner.hide()
+        central = QWidget(self)
+        central_layout = QVBoxLayout(central)
+        central_layout.setContentsMargins(0, 0, 0, 0)
+        central_layout.setSpacing(0)
+        central_layout.addWidget(self.banner)
+        central_layout.addWidget(self.splitter, 1)
+        self.setCentralWidget(central)
 
         self.database_label = QLabel(self)
         self.database_label.setStyleSheet("color: palette(placeholder-text);")
@@ -264,6 +282,23 @@ class MainWindow(QMainWindow):
             _("{app} — {place}").format(app=app_title(), place=place) if place else app_title()
         )
 
+    def show_banner(self, text: str) -> None:
+        """A standing note across the window's top (empty text: none)."""
+        self.banner.setText(text)
+        self.banner.setVisible(bool(text))
+
+    def reload(self) -> None:
+        """The database was replaced (a restore): build every page again from it."""
+        current = self.current_page()
+        for key in self.pages.discard_all():
+            index = PAGE_KEYS.index(key)
+            old = self.stack.widget(index)
+            self.stack.insertWidget(index, QWidget(self.stack))
+            self.stack.removeWidget(old)
+            old.deleteLater()
+        self.update_title()
+        self.show_page(current)
+
     def show_message(self, text: str) -> None:
         self.statusBar().showMessage(text, 8000)
 
@@ -302,6 +337,8 @@ class MainWindow(QMainWindow):
             return
         if self._remember:
             self.save_state()
+        if self.safety is not None:
+            self.safety.last_backup()
         super().closeEvent(event)
 
 
@@ -326,6 +363,13 @@ class _LazyPages:
 
     def built(self, key: str) -> bool:
         return key in self._pages
+
+    def discard_all(self) -> list[str]:
+        """Forget every built page (the caller removes the widgets); their keys."""
+        keys = list(self._pages)
+        self._pages.clear()
+        self._fresh.clear()
+        return keys
 
     def fresh(self, key: str) -> bool:
         """True once, right after the page was built (it has just loaded its data)."""

@@ -1,20 +1,30 @@
-"""Backups through SQLite's online backup API, each verified by opening it.
+"""Backups through SQLite's online backup API, each verified, attachments included.
 
 A file copy of a live WAL database can miss committed pages; the backup API cannot.  Every
 copy is written under a temporary name, checked (quick_check and a readable schema version),
-and only then renamed into place.
+and only then renamed into place.  A backup is one file that SQLite opens like any other
+database: the meeting attachments (scans, photos) go inside it, in a table of their own,
+each with its SHA-256 — one file to carry on a USB stick, nothing to forget beside it.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import re
 import sqlite3
+from dataclasses import dataclass
 from pathlib import Path
 
-from app.fileio import atomic_path
+from app.config import Settings
+from app.fileio import atomic_path, write_bytes_atomic
 from app.i18n import _
-from app.storage.db import database_path, raw_connection
+from app.storage.db import database_path, database_proxy, raw_connection
 from app.storage.errors import DatabaseDamagedError, StorageError
+
+# The attachments inside a backup file; restored into the attachments folder, then dropped.
+FILES_TABLE = "safeduty_backup_file"
+_STORED = re.compile(r"^[0-9a-f]{2}/[0-9a-f]{64}(\.[0-9a-z]{1,10})?$")
 
 
 def _read_only_uri(path: Path) -> str:
@@ -22,16 +32,26 @@ def _read_only_uri(path: Path) -> str:
     return f"{path.resolve().as_uri()}?mode=ro"
 
 
-def verify_database_file(path: Path) -> int:
-    """Open a database file read-only, run quick_check, return its schema version."""
+def _open_read_only(path: Path) -> sqlite3.Connection:
     if not path.is_file():
         raise StorageError(_("The file does not exist: {path}").format(path=path))
     try:
-        connection = sqlite3.connect(_read_only_uri(path), uri=True)
+        return sqlite3.connect(_read_only_uri(path), uri=True)
     except sqlite3.Error as error:
         raise DatabaseDamagedError(
             _("The file cannot be opened as a database: {path}").format(path=path)
         ) from error
+
+
+def _not_ours(path: Path) -> DatabaseDamagedError:
+    return DatabaseDamagedError(
+        _("The file is not a SafeDuty database or it is damaged: {path}").format(path=path)
+    )
+
+
+def verify_database_file(path: Path) -> int:
+    """Open a database file read-only, run quick_check, return its schema version."""
+    connection = _open_read_only(path)
     try:
         result = connection.execute("PRAGMA quick_check").fetchall()
         if result != [("ok",)]:
@@ -41,57 +61,186 @@ def verify_database_file(path: Path) -> int:
                 )
             )
         row = connection.execute("SELECT version FROM schema_version").fetchone()
+        _check_files(connection, path)
     except sqlite3.DatabaseError as error:
-        raise DatabaseDamagedError(
-            _("The file is not a SafeDuty database or it is damaged: {path}").format(path=path)
-        ) from error
+        raise _not_ours(path) from error
     finally:
         connection.close()
     if row is None:
-        raise DatabaseDamagedError(
-            _("The file is not a SafeDuty database or it is damaged: {path}").format(path=path)
-        )
+        raise _not_ours(path)
     return int(row[0])
 
 
-def backup_to(target: str | Path) -> Path:
-    """Copy the open database to ``target`` with the online backup API, verified."""
+def _has_files(connection: sqlite3.Connection) -> bool:
+    row = connection.execute(
+        "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", (FILES_TABLE,)
+    ).fetchone()
+    return row is not None
+
+
+def _check_files(connection: sqlite3.Connection, path: Path) -> None:
+    """Every attachment carried by a backup still has the content it was stored with."""
+    if not _has_files(connection):
+        return
+    for sha, data in connection.execute(f"SELECT sha256, data FROM {FILES_TABLE}"):
+        if hashlib.sha256(data).hexdigest() != sha:
+            raise DatabaseDamagedError(
+                _("An attached file inside the backup {path} is damaged.").format(path=path)
+            )
+
+
+@dataclass(frozen=True)
+class BackupResult:
+    path: Path
+    files: int  # attachments carried inside
+    missing: tuple[str, ...]  # attachments whose stored copy was missing or changed
+
+
+def backup_to(target: str | Path, *, verify: bool = True) -> BackupResult:
+    """Copy the open database and its attachments to ``target``, verified (``verify`` False
+    only to keep a copy of a database already known to be damaged, before replacing it)."""
     target = Path(target)
     source = raw_connection()
+    if database_path() is not None and target.resolve() == database_path().resolve():  # type: ignore[union-attr]
+        raise StorageError(_("A backup cannot be written over the database itself."))
     with atomic_path(target) as tmp:
         destination = sqlite3.connect(tmp)
         try:
             source.backup(destination)
             # A backup is one self-contained file: no WAL beside it.
             destination.execute("PRAGMA journal_mode=DELETE")
+            files, missing = _carry_attachments(destination) if verify else (0, [])
         finally:
             destination.close()
-        verify_database_file(tmp)
-    return target
+        if verify:
+            verify_database_file(tmp)
+    return BackupResult(target, files, tuple(missing))
 
 
-def default_backup_name(reason: str) -> str:
-    stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
-    return f"safeduty-{reason}-{stamp}.sqlite3"
+def _carry_attachments(destination: sqlite3.Connection) -> tuple[int, list[str]]:
+    """Put the attachments the copy refers to inside it (read from the copy: a consistent set)."""
+    from app.meetings.attachments import attachments_dir
+
+    if not destination.execute(
+        "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'attachment'"
+    ).fetchone():
+        return 0, []  # a schema before meetings (the copy made before an upgrade)
+    rows = destination.execute(
+        "SELECT DISTINCT sha256, stored_as, file_name FROM attachment"
+    ).fetchall()
+    if not rows:
+        return 0, []
+    root = attachments_dir()
+    destination.execute(
+        f"CREATE TABLE {FILES_TABLE} (sha256 TEXT PRIMARY KEY, stored_as TEXT NOT NULL,"
+        " data BLOB NOT NULL)"
+    )
+    carried, missing = 0, []
+    for sha, stored_as, file_name in rows:
+        data = _read_stored(root, stored_as)
+        if data is None or hashlib.sha256(data).hexdigest() != sha:
+            missing.append(file_name)
+            continue
+        destination.execute(
+            f"INSERT OR IGNORE INTO {FILES_TABLE} VALUES (?, ?, ?)", (sha, stored_as, data)
+        )
+        carried += 1
+    destination.commit()
+    return carried, missing
+
+
+def _read_stored(root: Path, stored_as: str) -> bytes | None:
+    if not _STORED.match(stored_as):
+        return None
+    try:
+        return (root / stored_as).read_bytes()
+    except OSError:
+        return None
+
+
+# ---------------------------------------------------------------------------- where and when
+
+# "safeduty-auto-20261124-093000.sqlite3": the database's name, why, when.
+_NAME = re.compile(
+    r"^(?P<stem>.+)-(?P<reason>auto|manual|before-restore|before-upgrade-v\d+)"
+    r"-(?P<stamp>\d{8}-\d{6})\.sqlite3$"
+)
+AUTO = "auto"
+
+
+def _stem() -> str:
+    path = database_path()
+    return path.stem if path is not None else "safeduty"
+
+
+def default_backup_name(reason: str, when: dt.datetime | None = None) -> str:
+    stamp = (when or dt.datetime.now()).strftime("%Y%m%d-%H%M%S")
+    return f"{_stem()}-{reason}-{stamp}.sqlite3"
+
+
+def default_backups_folder() -> Path:
+    path = database_path()
+    return (path.parent if path is not None else Path.cwd()) / "backups"
 
 
 def backups_folder() -> Path:
-    """The program's own backups, beside the database (created when first needed)."""
-    path = database_path()
-    base = path.parent if path is not None else Path.cwd()
-    folder = base / "backups"
-    folder.mkdir(parents=True, exist_ok=True)
+    """Where the program keeps its backups: the folder chosen in the settings (a second disk),
+    else "backups" beside the database; created when first needed."""
+    chosen = Settings.load().backup_folder
+    folder = Path(chosen) if chosen else default_backups_folder()
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise StorageError(
+            _("The backup folder {folder} cannot be used: {reason}").format(
+                folder=folder, reason=error.strerror or error
+            )
+        ) from error
     return folder
 
 
-def restore_from(source_file: str | Path) -> Path:
-    """Replace the open database's content with a verified backup file.
+@dataclass(frozen=True)
+class BackupFile:
+    path: Path
+    reason: str
+    taken: dt.datetime
 
-    The current content is backed up first (the returned path), so a restore can be undone.
-    """
+
+def list_backups(folder: Path | None = None) -> list[BackupFile]:
+    """This database's backups in the folder, newest first (files of other databases skipped)."""
+    folder = folder or backups_folder()
+    stem = _stem()
+    found = []
+    for path in folder.glob("*.sqlite3"):
+        match = _NAME.match(path.name)
+        if match is None or match["stem"] != stem:
+            continue
+        taken = dt.datetime.strptime(match["stamp"], "%Y%m%d-%H%M%S")
+        found.append(BackupFile(path, match["reason"], taken))
+    found.sort(key=lambda backup: backup.taken, reverse=True)
+    return found
+
+
+def newest_good_backup(folder: Path | None = None) -> BackupFile | None:
+    """The newest backup that opens, passes quick_check and this program can read."""
     from app.storage.migrations import CURRENT_VERSION
 
-    source_file = Path(source_file)
+    for backup in list_backups(folder):
+        try:
+            if verify_database_file(backup.path) <= CURRENT_VERSION:
+                return backup
+        except StorageError:
+            continue
+    return None
+
+
+# ---------------------------------------------------------------------------- restore
+
+
+def verify_restorable(source_file: Path) -> None:
+    """A backup this program can restore: sound, SafeDuty's, not from a newer version."""
+    from app.storage.migrations import CURRENT_VERSION
+
     version = verify_database_file(source_file)
     if version > CURRENT_VERSION:
         raise StorageError(
@@ -100,13 +249,114 @@ def restore_from(source_file: str | Path) -> Path:
                 "reads up to {supported}."
             ).format(found=version, supported=CURRENT_VERSION)
         )
-    safety_copy = backup_to(backups_folder() / default_backup_name("before-restore"))
-    source = sqlite3.connect(_read_only_uri(source_file), uri=True)
+
+
+def restore_from(source_file: str | Path) -> Path:
+    """Replace the open database's content and attachments with a verified backup file.
+
+    The current content is backed up first (the returned path), so a restore can be undone.
+    The database is then opened again (an older backup is upgraded), a full integrity check
+    is run, and the restore is entered in the audit trail.
+    """
+    from app.storage.migrations import close_database, open_database
+
+    source_file = Path(source_file)
+    busy = getattr(database_proxy.obj, "busy_message", "")
+    if busy:
+        raise StorageError(busy)
+    live = database_path()
+    if live is not None and source_file.resolve() == live.resolve():
+        raise StorageError(_("The database cannot be restored from itself."))
+    verify_restorable(source_file)
+    safety_copy = _safety_copy()
+    source = _open_read_only(source_file)
     try:
+        _place_files(source)
         source.backup(raw_connection())
     finally:
         source.close()
+    connection = raw_connection()
+    connection.execute(f"DROP TABLE IF EXISTS {FILES_TABLE}")
+    url = str(database_proxy.obj.database)
+    close_database()
+    open_database(url)
+    problems = integrity_problems()
+    if problems:
+        raise DatabaseDamagedError(
+            _("The restored database failed its integrity check: {problem}").format(
+                problem=problems[0]
+            )
+        )
+    note_restore(source_file)
+    from app.storage.health import note_full_check
+
+    note_full_check()
     return safety_copy
+
+
+def note_restore(source_file: Path) -> None:
+    """Enter in the audit trail that the database was replaced by ``source_file``."""
+    from app.storage import audit
+
+    with database_proxy.atomic():
+        audit.record_restore(raw_connection(), source_file.name)
+
+
+def _safety_copy() -> Path:
+    """The current content, kept before a restore replaces it; a damaged database is kept
+    too (unverified, under a name never offered as a good backup)."""
+    folder = backups_folder()
+    try:
+        return backup_to(folder / default_backup_name("before-restore")).path
+    except DatabaseDamagedError:
+        return backup_to(folder / default_backup_name("damaged"), verify=False).path
+
+
+def replace_damaged(database: Path, source_file: Path) -> Path:
+    """Put a backup in the place of a database file too damaged to open; the damaged file
+    (and its journal files) are moved aside, never deleted.  Returns where it went."""
+    verify_restorable(source_file)
+    stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+    aside = database.with_name(f"{database.stem}-damaged-{stamp}{database.suffix}")
+    for suffix in ("", "-wal", "-shm"):
+        current = database.with_name(database.name + suffix)
+        if current.exists():
+            current.replace(aside.with_name(aside.name + suffix))
+    source = _open_read_only(source_file)
+    try:
+        with atomic_path(database) as tmp:
+            destination = sqlite3.connect(tmp)
+            try:
+                source.backup(destination)
+                destination.execute(f"DROP TABLE IF EXISTS {FILES_TABLE}")
+                destination.commit()
+            finally:
+                destination.close()
+        _place_files(source, database.with_name(database.name + "-attachments"))
+    finally:
+        source.close()
+    return aside
+
+
+def _place_files(source: sqlite3.Connection, root: Path | None = None) -> None:
+    """Write the backup's attachments into the attachments folder (before the records that
+    point to them arrive), keeping any copy already there with the right content."""
+    from app.meetings.attachments import attachments_dir
+
+    if not _has_files(source):
+        return
+    root = root or attachments_dir()
+    for sha, stored_as, data in source.execute(
+        f"SELECT sha256, stored_as, data FROM {FILES_TABLE}"
+    ):
+        if not _STORED.match(stored_as):
+            continue  # never a path outside the folder, whatever a file says
+        target = root / stored_as
+        current = _read_stored(root, stored_as)
+        if current is not None and hashlib.sha256(current).hexdigest() == sha:
+            continue
+        target.parent.mkdir(parents=True, exist_ok=True)
+        write_bytes_atomic(target, data)
 
 
 def integrity_problems() -> list[str]:

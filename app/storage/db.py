@@ -14,6 +14,7 @@ from urllib.parse import unquote, urlparse
 import peewee
 
 from app.i18n import _
+from app.storage import audit
 from app.storage.errors import StorageError, explain_sqlite_error
 
 database_proxy = peewee.DatabaseProxy()
@@ -39,7 +40,26 @@ def sqlite_path_from_url(url: str) -> Path | None:
     return Path(raw).expanduser()
 
 
-def make_database(url: str, *, create: bool = True) -> peewee.Database:
+class SafeDutyDatabase(peewee.SqliteDatabase):
+    """SQLite with the audit trail's functions on every connection, and its triggers once the
+    schema is current (``recording`` set by open_database; each worker thread's connection
+    gets them too).  ``read_only`` connections refuse every write (another program has the
+    file open for writing)."""
+
+    recording = False
+    read_only = False
+    busy_message = ""  # why it is read-only: whose program has it open
+
+    def _add_conn_hooks(self, conn: sqlite3.Connection) -> None:
+        super()._add_conn_hooks(conn)
+        audit.register_functions(conn)
+        if self.recording:
+            audit.install_triggers(conn)
+        if self.read_only:
+            conn.execute("PRAGMA query_only = 1")
+
+
+def make_database(url: str, *, create: bool = True) -> SafeDutyDatabase:
     path = sqlite_path_from_url(url)
     if path is None:
         raise StorageError(
@@ -61,7 +81,7 @@ def make_database(url: str, *, create: bool = True) -> peewee.Database:
     # BEGIN IMMEDIATE: a write transaction takes the write lock when it starts, so a second
     # writer (the import worker, another program) waits out the busy timeout instead of
     # failing at its first write after a read.
-    return peewee.SqliteDatabase(
+    return SafeDutyDatabase(
         str(path), pragmas=SQLITE_PRAGMAS, check_same_thread=False, lock_type="IMMEDIATE"
     )
 

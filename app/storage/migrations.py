@@ -13,17 +13,20 @@ import peewee
 
 from app import __version__
 from app.i18n import _
+from app.storage import audit
 from app.storage.backup import backup_to, backups_folder, default_backup_name
 from app.storage.bulk import chunks
-from app.storage.db import database_proxy, make_database, wrap_errors
+from app.storage.db import SafeDutyDatabase, database_proxy, make_database, wrap_errors
 from app.storage.errors import NewerDatabaseError, StorageError
 from app.storage.models import (
     ALL_MODELS,
     Assignment,
     Attachment,
     Attendance,
+    AuditEntry,
     Duty,
     FollowUp,
+    Housekeeping,
     MatrixEntry,
     MatrixRow,
     Meeting,
@@ -33,7 +36,7 @@ from app.storage.models import (
     Unit,
 )
 
-CURRENT_VERSION = 3
+CURRENT_VERSION = 4
 
 
 def _to_version_2(db: peewee.Database) -> None:
@@ -90,21 +93,38 @@ def install_default_rules() -> None:
     install_defaults()
 
 
+def _to_version_4(db: peewee.Database) -> None:
+    """The audit trail: it begins with every record as the upgrade found it."""
+    db.create_tables([AuditEntry, Housekeeping])
+    with audit.recording_source("upgrade"):
+        audit.record_baseline(db.connection())
+
+
 # version N -> the step that turns a version N-1 database into version N.  Version 1 is the
 # first released schema (the roster); a new database is created directly from the models.
 MIGRATIONS: dict[int, Callable[[peewee.Database], None]] = {
     2: _to_version_2,
     3: _to_version_3,
+    4: _to_version_4,
 }
 
 
-def open_database(url: str, *, create: bool = True) -> peewee.Database:
-    """Open (and if needed create or upgrade) the database at ``url``; bind every model to it."""
-    db = make_database(url, create=create)
+def open_database(url: str, *, create: bool = True, read_only: bool = False) -> peewee.Database:
+    """Open (and if needed create or upgrade) the database at ``url``; bind every model to it.
+
+    ``read_only``: the file is not changed at all (another program is writing it), so a
+    database that would need creating or upgrading is refused.
+    """
+    db = make_database(url, create=create and not read_only)
     database_proxy.initialize(db)
     try:
         db.connect(reuse_if_open=True)
-        _prepare_schema(db, create=create)
+        if read_only:
+            _check_readable(db)
+            _enter_read_only(db)
+        else:
+            _prepare_schema(db, create=create)
+            _start_recording(db)
     except StorageError:
         db.close()
         raise
@@ -121,6 +141,41 @@ def close_database() -> None:
     db = database_proxy.obj
     if db is not None and not db.is_closed():
         db.close()
+
+
+def _start_recording(db: SafeDutyDatabase) -> None:
+    """From here on every change is entered in the audit trail, on every connection."""
+    db.recording = True
+    audit.install_triggers(db.connection())
+
+
+def _enter_read_only(db: SafeDutyDatabase) -> None:
+    db.read_only = True
+    db.connection().execute("PRAGMA query_only = 1")
+
+
+def _check_readable(db: peewee.Database) -> None:
+    version = schema_version(db)
+    if version is None:
+        raise StorageError(_("The database is empty: {path}").format(path=db.database))
+    if version > CURRENT_VERSION:
+        raise _newer(version)
+    if version < CURRENT_VERSION:
+        raise StorageError(
+            _(
+                "This database must be upgraded before it can be read, and another program "
+                "is using it; close the other program first: {path}"
+            ).format(path=db.database)
+        )
+
+
+def _newer(version: int) -> NewerDatabaseError:
+    return NewerDatabaseError(
+        _(
+            "This database was written by a newer SafeDuty (schema {found}); this version "
+            "reads up to {supported}. Please install the newer program."
+        ).format(found=version, supported=CURRENT_VERSION)
+    )
 
 
 def schema_version(db: peewee.Database) -> int | None:
@@ -144,17 +199,16 @@ def _prepare_schema(db: peewee.Database, *, create: bool) -> None:
         with db.atomic():
             db.create_tables(ALL_MODELS)
             SchemaVersion.create(version=CURRENT_VERSION, written_by=__version__)
+            # The built-in duty lists and rules are the trail's first entries.
+            _start_recording(db)
             install_default_duties()
             install_default_rules()
         return
     if version > CURRENT_VERSION:
-        raise NewerDatabaseError(
-            _(
-                "This database was written by a newer SafeDuty (schema {found}); this version "
-                "reads up to {supported}. Please install the newer program."
-            ).format(found=version, supported=CURRENT_VERSION)
-        )
+        raise _newer(version)
     if version < CURRENT_VERSION:
+        # Later steps that change records run before the triggers exist: a step after 4 that
+        # edits rows must enter its changes itself (audit.append_entries), as 4 does.
         backup_to(backups_folder() / default_backup_name(f"before-upgrade-v{version}"))
         for step in range(version + 1, CURRENT_VERSION + 1):
             with db.atomic():

@@ -244,6 +244,37 @@ class ObligationRule(BaseModel):
     position = pw.IntegerField(default=0)
 
 
+class AuditEntry(BaseModel):
+    """One change to one record: who, when, what before and after (schema 4).
+
+    Written by temporary triggers on the program's own connections (app.audit.recording), in
+    the same transaction as the change.  Each entry's hash covers the previous one's, so an
+    entry edited or removed later breaks the chain, and a record changed by another program
+    no longer matches its last entry.
+    """
+
+    at = pw.CharField(max_length=40)  # local time with offset, ISO 8601
+    actor = pw.CharField(max_length=200)  # the clerk's name and the computer's login
+    source = pw.CharField(max_length=200, default="")  # "roster import 名册.xlsx", "gui"
+    action = pw.CharField(max_length=20)  # app.audit.recording.Action
+    table_name = pw.CharField(max_length=60)
+    record_id = pw.IntegerField(null=True)
+    before = pw.TextField(null=True)  # JSON object of the record's columns
+    after = pw.TextField(null=True)
+    prev_hash = pw.CharField(max_length=64)
+    hash = pw.CharField(max_length=64)
+
+    class Meta:
+        indexes = ((("table_name", "record_id"), False),)
+
+
+class Housekeeping(BaseModel):
+    """The program's own notes about this file (the last full integrity check); not audited."""
+
+    key = pw.CharField(max_length=60, unique=True)
+    value = pw.CharField(max_length=200)
+
+
 # Every model, in an order that respects foreign keys (for create_tables and tests).
 ALL_MODELS: list[type[BaseModel]] = [
     SchemaVersion,
@@ -262,6 +293,8 @@ ALL_MODELS: list[type[BaseModel]] = [
     FollowUp,
     Attachment,
     ObligationRule,
+    AuditEntry,
+    Housekeeping,
 ]
 
 

@@ -1,4 +1,5 @@
-"""Settings: language, fonts for printing, where the data is kept, the program's version."""
+"""The settings page's general tab: language, fonts for printing, where the data is kept, the
+program's version."""
 
 from __future__ import annotations
 
@@ -31,7 +32,7 @@ from app.prints.fonts import ROLES, FontError, FontSet, load_fonts, register_fon
 from app.storage.db import database_path
 from ui.state import last_folder, remember_folder
 from ui.tasks import Op
-from ui.widgets.cards import heading, muted
+from ui.widgets.cards import muted
 from ui.widgets.forms import FieldError
 
 # Language names are written in their own language, whatever the interface shows.
@@ -58,7 +59,7 @@ def origin_text(origin: str) -> str:
 class FontRow:
     """One print role: the chosen file, buttons, the font in use, and any problem."""
 
-    def __init__(self, page: SettingsPage, role: str, grid: QGridLayout, row: int):
+    def __init__(self, page: GeneralTab, role: str, grid: QGridLayout, row: int):
         self.role = role
         parent = grid.parentWidget()
         self.label = QLabel(font_role_labels()[role], parent)
@@ -84,13 +85,11 @@ class FontRow:
         self.default_button.setEnabled(bool(path))
 
 
-class SettingsPage(QWidget):
+class GeneralTab(QWidget):
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
         self.settings = Settings.load()
         self.font_set: FontSet | None = None
-
-        title = heading(_("Settings"), self)
 
         # Language
         language_box = QGroupBox(_("Language"), self)
@@ -147,16 +146,6 @@ class SettingsPage(QWidget):
         db_row.addWidget(self.open_folder_button)
         data_form = QFormLayout(data_box)
         data_form.addRow(_("Database file"), db_row)
-        data_form.addRow(
-            "",
-            muted(
-                _(
-                    "Make backups with “safeduty backup FILE”; copy them to a USB stick "
-                    "from time to time."
-                ),
-                data_box,
-            ),
-        )
         data_form.addRow(_("Settings folder"), self._selectable(str(config_dir()), data_box))
         data_form.addRow(_("Data folder"), self._selectable(str(data_dir()), data_box))
 
@@ -181,9 +170,8 @@ class SettingsPage(QWidget):
 
         content = QWidget(self)
         column = QVBoxLayout(content)
-        column.setContentsMargins(32, 28, 32, 24)
+        column.setContentsMargins(16, 12, 16, 16)
         column.setSpacing(14)
-        column.addWidget(title)
         for box in (language_box, fonts_box, data_box, about_box):
             column.addWidget(box)
         column.addStretch(1)

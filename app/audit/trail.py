@@ -1,0 +1,208 @@
+"""Reading the audit trail: entries filtered by day, person, kind of record, action and text;
+newest first, a page at a time (a township's trail grows to hundreds of thousands of entries);
+exported to .xlsx or .csv.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import peewee
+
+from app.audit.describe import (
+    Names,
+    action_label,
+    change_summary,
+    field_changes,
+    parse,
+    record_label,
+    table_label,
+)
+from app.i18n import _
+from app.io.spreadsheet import write_table
+from app.storage.models import AuditEntry
+
+EXPORT_LIMIT = 1_000_000  # an .xlsx sheet holds 1 048 576 rows
+
+
+@dataclass(frozen=True)
+class TrailFilter:
+    since: dt.date | None = None
+    until: dt.date | None = None
+    actor: str = ""  # part of the person's name or login
+    table: str | None = None
+    action: str | None = None
+    record_id: int | None = None
+    text: str = ""  # anywhere in the record's values, the person or the source
+
+
+@dataclass(frozen=True)
+class Entry:
+    id: int
+    at: str
+    actor: str
+    source: str
+    action: str
+    table: str
+    record_id: int | None
+    before: dict[str, object]
+    after: dict[str, object]
+
+    @property
+    def values(self) -> dict[str, object]:
+        return self.after or self.before
+
+    @property
+    def moment(self) -> dt.datetime | None:
+        try:
+            return dt.datetime.fromisoformat(self.at)
+        except ValueError:
+            return None
+
+
+def _like(text: str) -> str:
+    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
+def _where(chosen: TrailFilter) -> peewee.Expression:
+    condition: peewee.Expression = AuditEntry.id > 0
+    # "at" is ISO 8601 text: a day's entries are the ones from "YYYY-MM-DD" to the next day.
+    if chosen.since is not None:
+        condition &= AuditEntry.at >= chosen.since.isoformat()
+    if chosen.until is not None:
+        condition &= AuditEntry.at < (chosen.until + dt.timedelta(days=1)).isoformat()
+    if chosen.actor.strip():
+        condition &= AuditEntry.actor ** _like(chosen.actor.strip())
+    if chosen.table:
+        condition &= AuditEntry.table_name == chosen.table
+    if chosen.action:
+        condition &= AuditEntry.action == chosen.action
+    if chosen.record_id is not None:
+        condition &= AuditEntry.record_id == chosen.record_id
+    text = chosen.text.strip()
+    if text:
+        pattern = _like(text)
+        condition &= (
+            (AuditEntry.after**pattern)
+            | (AuditEntry.before**pattern)
+            | (AuditEntry.actor**pattern)
+            | (AuditEntry.source**pattern)
+        )
+    return condition
+
+
+def count_entries(chosen: TrailFilter) -> int:
+    return AuditEntry.select().where(_where(chosen)).count()
+
+
+def entries(chosen: TrailFilter, offset: int = 0, limit: int = 500) -> list[Entry]:
+    """A page of matching entries, newest first."""
+    query = (
+        AuditEntry.select()
+        .where(_where(chosen))
+        .order_by(AuditEntry.id.desc())
+        .offset(offset)
+        .limit(limit)
+    )
+    return [_entry(row) for row in query]
+
+
+def history(table: str, record_id: int) -> list[Entry]:
+    """Everything the trail holds about one record, oldest first."""
+    query = (
+        AuditEntry.select()
+        .where((AuditEntry.table_name == table) & (AuditEntry.record_id == record_id))
+        .order_by(AuditEntry.id)
+    )
+    return [_entry(row) for row in query]
+
+
+def _entry(row: AuditEntry) -> Entry:
+    return Entry(
+        row.id,
+        row.at,
+        row.actor,
+        row.source,
+        row.action,
+        row.table_name,
+        row.record_id,
+        parse(row.before),
+        parse(row.after),
+    )
+
+
+def actors() -> list[str]:
+    query = AuditEntry.select(AuditEntry.actor).distinct().order_by(AuditEntry.actor)
+    return [actor for (actor,) in query.tuples()]
+
+
+def tables_in_trail() -> list[str]:
+    query = AuditEntry.select(AuditEntry.table_name).distinct().where(AuditEntry.table_name != "")
+    return sorted(table for (table,) in query.tuples())
+
+
+def source_label(source: str) -> str:
+    return {"gui": _("program window"), "upgrade": _("upgrade"), "": "—"}.get(source, source)
+
+
+def moment_text(entry: Entry) -> str:
+    moment = entry.moment
+    return moment.strftime("%Y-%m-%d %H:%M:%S") if moment else entry.at
+
+
+def values_text(values: dict[str, object], names: Names) -> str:
+    lines = field_changes({}, values, names)
+    return "\n".join(f"{change.label}：{change.after}" for change in lines)
+
+
+EXPORT_COLUMNS = (
+    "编号",
+    "时间",
+    "操作人",
+    "来源",
+    "操作",
+    "记录类型",
+    "记录编号",
+    "记录",
+    "变更字段",
+    "修改前",
+    "修改后",
+)
+
+
+def _export_rows(chosen: TrailFilter, names: Names) -> Iterator[list[object]]:
+    offset = 0
+    while offset < EXPORT_LIMIT:
+        page = entries(chosen, offset, 2000)
+        if not page:
+            return
+        for entry in page:
+            yield [
+                entry.id,
+                moment_text(entry),
+                entry.actor,
+                source_label(entry.source),
+                action_label(entry.action),
+                table_label(entry.table) if entry.table else "",
+                entry.record_id if entry.record_id is not None else "",
+                record_label(entry.table, entry.values, names),
+                change_summary(entry.before, entry.after),
+                values_text(entry.before, names),
+                values_text(entry.after, names),
+            ]
+        offset += len(page)
+
+
+def export_trail(path: str | Path, chosen: TrailFilter | None = None) -> int:
+    """Write the matching entries, newest first, to .xlsx or .csv; the number written."""
+    return write_table(
+        Path(path),
+        EXPORT_COLUMNS,
+        _export_rows(chosen or TrailFilter(), Names()),
+        title="操作记录（审计追踪）",
+        sheet_name="操作记录",
+    )

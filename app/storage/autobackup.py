@@ -1,0 +1,135 @@
+"""Automatic backups: at start and at most every 30 minutes while changes are being made,
+kept as the newest of each of the last 7 days, 4 weeks and 12 months (plus the newest two).
+
+"Changes are being made" is read from the audit trail: the database's state is marked by the
+hash of its newest entry, and a backup is only taken when that mark has moved since the last
+one.  Only automatic copies are ever deleted; manual ones, and those taken before a restore
+or an upgrade, stay until the user removes them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import sqlite3
+from collections.abc import Callable, Hashable, Iterable
+from pathlib import Path
+
+from app.storage.backup import (
+    AUTO,
+    BackupFile,
+    BackupResult,
+    backup_to,
+    backups_folder,
+    default_backup_name,
+    list_backups,
+)
+from app.storage.db import raw_connection
+
+INTERVAL = dt.timedelta(minutes=30)
+KEEP_NEWEST = 2
+KEEP_DAILY = 7
+KEEP_WEEKLY = 4
+KEEP_MONTHLY = 12
+
+
+def _day(moment: dt.datetime) -> Hashable:
+    return moment.date()
+
+
+def _week(moment: dt.datetime) -> Hashable:
+    return moment.isocalendar()[:2]
+
+
+def _month(moment: dt.datetime) -> Hashable:
+    return moment.year, moment.month
+
+
+def kept(backups: Iterable[BackupFile]) -> set[Path]:
+    """The automatic backups to keep: the newest two, and the newest of each of the last
+    7 days, 4 weeks and 12 months that have one."""
+    autos = sorted(
+        (backup for backup in backups if backup.reason == AUTO),
+        key=lambda backup: backup.taken,
+        reverse=True,
+    )
+    keep = {backup.path for backup in autos[:KEEP_NEWEST]}
+    buckets: tuple[tuple[Callable[[dt.datetime], Hashable], int], ...] = (
+        (_day, KEEP_DAILY),
+        (_week, KEEP_WEEKLY),
+        (_month, KEEP_MONTHLY),
+    )
+    for bucket, count in buckets:
+        seen: set[Hashable] = set()
+        for backup in autos:  # newest first: the first of a bucket is its newest
+            key = bucket(backup.taken)
+            if key in seen:
+                continue
+            if len(seen) == count:
+                break
+            seen.add(key)
+            keep.add(backup.path)
+    return keep
+
+
+def prune(folder: Path) -> list[Path]:
+    """Delete the automatic backups retention no longer keeps; the ones deleted."""
+    backups = list_backups(folder)
+    keep = kept(backups)
+    removed = []
+    for backup in backups:
+        if backup.reason == AUTO and backup.path not in keep:
+            try:
+                backup.path.unlink()
+            except OSError:
+                continue  # open in another program: it goes next time
+            removed.append(backup.path)
+    return removed
+
+
+def state_mark(connection: sqlite3.Connection) -> str:
+    """The database's state as the audit trail marks it: the newest entry's hash."""
+    try:
+        row = connection.execute("SELECT hash FROM audit_entry ORDER BY id DESC LIMIT 1").fetchone()
+    except sqlite3.Error:
+        return ""
+    return row[0] if row else ""
+
+
+def _file_mark(path: Path) -> str | None:
+    try:
+        connection = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+    except sqlite3.Error:
+        return None
+    try:
+        return state_mark(connection)
+    finally:
+        connection.close()
+
+
+class AutoBackup:
+    """When the next automatic backup is due, and taking it.  Starts from the newest
+    automatic backup in the folder, so a restart does not copy an unchanged database."""
+
+    def __init__(self) -> None:
+        self.last_mark: str | None = None
+        self.last_time: dt.datetime | None = None
+        newest = next((b for b in list_backups() if b.reason == AUTO), None)
+        if newest is not None:
+            self.last_mark = _file_mark(newest.path)
+            self.last_time = newest.taken
+
+    def due(self, now: dt.datetime, *, at_start: bool = False) -> bool:
+        if state_mark(raw_connection()) == self.last_mark:
+            return False  # nothing has changed since the last copy
+        if at_start or self.last_time is None:
+            return True
+        return now - self.last_time >= INTERVAL
+
+    def run(self, now: dt.datetime) -> BackupResult:
+        """Take the backup (verified), then prune the old ones."""
+        folder = backups_folder()
+        result = backup_to(folder / default_backup_name(AUTO, now))
+        self.last_mark = _file_mark(result.path)
+        self.last_time = now
+        prune(folder)
+        return result

@@ -1,0 +1,111 @@
+"""Is the data sound?  The database's own checks, the attachments' hashes, the audit trail.
+
+quick_check runs at every start (it reads every page but skips the slow index cross-checks);
+the full integrity_check weekly and after a restore; all of it on demand (``safeduty check``,
+the settings page).  What is found is described in plain words, with the newest good backup
+to go back to.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+from dataclasses import dataclass, field
+
+import peewee
+
+from app.i18n import _, ngettext
+from app.storage.db import database_proxy, raw_connection
+from app.storage.models import Housekeeping
+
+FULL_CHECK_EVERY = dt.timedelta(days=7)
+_LAST_FULL_CHECK = "last_full_check"
+
+
+def quick_problems() -> list[str]:
+    rows = raw_connection().execute("PRAGMA quick_check").fetchall()
+    problems = [str(row[0]) for row in rows]
+    return [] if problems == ["ok"] else problems
+
+
+def last_full_check() -> dt.datetime | None:
+    row = Housekeeping.get_or_none(Housekeeping.key == _LAST_FULL_CHECK)
+    try:
+        return dt.datetime.fromisoformat(row.value) if row else None
+    except ValueError:
+        return None
+
+
+def full_check_due(now: dt.datetime | None = None) -> bool:
+    last = last_full_check()
+    return last is None or (now or dt.datetime.now()) - last >= FULL_CHECK_EVERY
+
+
+def note_full_check(when: dt.datetime | None = None) -> None:
+    """Remember a passed full check (not when the file is open read-only: nothing is written)."""
+    if getattr(database_proxy.obj, "read_only", False):
+        return
+    value = (when or dt.datetime.now()).isoformat(timespec="seconds")
+    # A busy database: the check simply runs again next start.
+    with contextlib.suppress(peewee.OperationalError):
+        Housekeeping.insert(key=_LAST_FULL_CHECK, value=value).on_conflict(
+            conflict_target=[Housekeeping.key], update={Housekeeping.value: value}
+        ).execute()
+
+
+@dataclass
+class HealthReport:
+    """What a check found; empty lists when all is well."""
+
+    database: list[str] = field(default_factory=list)
+    attachments: list[str] = field(default_factory=list)  # file names missing or changed
+    trail: list[str] = field(default_factory=list)  # described audit-trail findings
+    full: bool = True  # integrity_check (True) or quick_check (False)
+
+    @property
+    def ok(self) -> bool:
+        return not (self.database or self.attachments or self.trail)
+
+    def summary(self) -> list[str]:
+        """One calm sentence per kind of problem, for the user."""
+        lines = []
+        if self.database:
+            lines.append(
+                _("The database file is damaged ({problem}).").format(problem=self.database[0])
+            )
+        if self.attachments:
+            lines.append(
+                ngettext(
+                    "{count} attached file is missing or has changed.",
+                    "{count} attached files are missing or have changed.",
+                    len(self.attachments),
+                ).format(count=len(self.attachments))
+            )
+        if self.trail:
+            lines.append(
+                ngettext(
+                    "The audit trail shows {count} change not made by SafeDuty.",
+                    "The audit trail shows {count} changes not made by SafeDuty.",
+                    len(self.trail),
+                ).format(count=len(self.trail))
+            )
+        return lines
+
+
+def check_health(*, full: bool = True) -> HealthReport:
+    """Check the database, then (if it is sound) the attachments and the audit trail."""
+    from app.audit.describe import describe_problem
+    from app.audit.verify import trail_problems
+    from app.meetings.attachments import damaged_attachments
+    from app.storage.backup import integrity_problems
+
+    report = HealthReport(full=full)
+    report.database = integrity_problems() if full else quick_problems()
+    if report.database:
+        return report  # a damaged file cannot be read reliably for the rest
+    if full:  # hashing every scan again takes a while: weekly and on demand
+        report.attachments = [row.file_name for row in damaged_attachments()]
+    report.trail = [describe_problem(problem) for problem in trail_problems()]
+    if full:
+        note_full_check()
+    return report

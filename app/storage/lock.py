@@ -1,0 +1,85 @@
+"""One program per database: a lock beside the file, held while the program has it open.
+
+The lock is the operating system's (filelock: flock on Linux, LockFileEx on Windows), so it
+goes when the program goes, even when it is killed or the power fails — no stale lock for a
+clerk to delete by hand.  Who holds it (computer, login, since when) is written to a small
+note beside it, so the second program can say whose it is.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import json
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from filelock import FileLock, Timeout
+
+from app.fileio import write_text_atomic
+from app.i18n import _
+from app.storage.audit import actor
+
+
+@dataclass(frozen=True)
+class Holder:
+    who: str  # "张敏 (zhangmin@OFFICE-PC)"
+    since: str  # local time, "2026-11-24 09:12"
+    pid: int
+
+    def describe(self) -> str:
+        return _("{who}, since {since}").format(who=self.who, since=self.since)
+
+
+class DatabaseLock:
+    """The lock of one database file; ``acquire`` says whether this program got it."""
+
+    def __init__(self, database: Path):
+        self.database = database
+        self.lock_path = database.with_name(database.name + ".lock")
+        self.note_path = database.with_name(database.name + ".in-use")
+        self._lock = FileLock(str(self.lock_path), timeout=0, thread_local=False)
+
+    @property
+    def held(self) -> bool:
+        return self._lock.is_locked
+
+    def acquire(self) -> bool:
+        try:
+            self._lock.acquire(timeout=0)
+        except Timeout:
+            return False
+        except OSError:
+            # A folder where no lock file can be made (read-only media): nothing to guard.
+            return True
+        holder = {
+            "who": actor(),
+            "since": dt.datetime.now().strftime("%Y-%m-%d %H:%M"),
+            "pid": os.getpid(),
+        }
+        with contextlib.suppress(OSError):
+            write_text_atomic(self.note_path, json.dumps(holder, ensure_ascii=False))
+        return True
+
+    def holder(self) -> Holder | None:
+        """Who has the database open, as the holder's note says (None if it cannot be read)."""
+        try:
+            raw = json.loads(self.note_path.read_text(encoding="utf-8"))
+            return Holder(str(raw["who"]), str(raw["since"]), int(raw["pid"]))
+        except (OSError, ValueError, KeyError, TypeError):
+            return None
+
+    def release(self) -> None:
+        if not self._lock.is_locked:
+            return
+        with contextlib.suppress(OSError):
+            self.note_path.unlink()
+        self._lock.release()
+
+
+def in_use_message(lock: DatabaseLock) -> str:
+    holder = lock.holder()
+    if holder is None:
+        return _("Another SafeDuty has this database open.")
+    return _("Another SafeDuty has this database open ({holder}).").format(holder=holder.describe())

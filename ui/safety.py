@@ -1,0 +1,186 @@
+"""The window's watch over its data: the checks at start, the automatic backups, and going
+back to a backup when something is wrong.
+
+All of it runs in the background after the window has been painted (a start must stay
+quick), through the one worker thread that also serialises every write.  Problems are told
+calmly, once, with the newest good backup offered.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QObject, QTimer, Signal
+from PySide6.QtWidgets import QMessageBox, QWidget
+
+from app.i18n import _
+from app.storage.autobackup import AutoBackup
+from app.storage.backup import BackupFile, BackupResult, newest_good_backup, restore_from
+from app.storage.health import HealthReport, check_health, full_check_due
+from ui.errors import show_error
+from ui.tasks import Op, wait_for_idle
+
+if TYPE_CHECKING:
+    from ui.main_window import MainWindow
+
+CHECK_EVERY_MS = 60_000  # how often "is a backup due?" is asked; cheap: one indexed read
+
+
+class DataSafety(QObject):
+    """Start-up checks and automatic backups for one open database."""
+
+    backup_taken = Signal(object)  # BackupResult
+    checked = Signal(object)  # HealthReport
+
+    def __init__(self, window: MainWindow, *, backups: bool = True):
+        super().__init__(window)
+        self.window = window
+        self.auto: AutoBackup | None = None
+        self._backups = backups
+        self._busy = False
+        self.timer = QTimer(self)
+        self.timer.setInterval(CHECK_EVERY_MS)
+        self.timer.timeout.connect(self.backup_if_due)
+
+    def start(self) -> None:
+        """The checks of a start (quick, or the weekly full one), then the first backup."""
+        full = full_check_due()
+        Op(None, lambda: check_health(full=full)).success(self._checked).failure(
+            self._check_failed
+        ).run()
+
+    def _checked(self, report: HealthReport) -> None:
+        self.checked.emit(report)
+        if not report.ok:
+            offer_backup(self.window, report.summary())
+            return  # no automatic copy of a database that failed its check
+        if self._backups:
+            self.auto = AutoBackup()
+            self.backup_if_due(at_start=True)
+            self.timer.start()
+
+    def _check_failed(self, error: BaseException) -> None:
+        offer_backup(self.window, [str(error)])
+
+    def backup_if_due(self, at_start: bool = False) -> None:
+        if self._busy or self.auto is None:
+            return
+        auto = self.auto
+        self._busy = True
+
+        def work() -> BackupResult | None:
+            now = dt.datetime.now()
+            return auto.run(now) if auto.due(now, at_start=at_start) else None
+
+        Op(None, work).success(self._backed_up).failure(self._backup_failed).run()
+
+    def last_backup(self) -> None:
+        """On closing: the changes of this session since the last copy, backed up now."""
+        self.timer.stop()
+        auto = self.auto
+        if auto is None or self._busy or not wait_for_idle(5000):
+            return
+        now = dt.datetime.now()
+        try:
+            if auto.due(now, at_start=True):
+                auto.run(now)
+        except Exception:
+            pass
+
+    def _backed_up(self, result: BackupResult | None) -> None:
+        self._busy = False
+        if result is not None:
+            self.backup_taken.emit(result)
+            self.window.show_message(
+                _("Backed up automatically: {file}").format(file=result.path.name)
+            )
+
+    def _backup_failed(self, error: BaseException) -> None:
+        # A full or missing backup disk must not interrupt the clerk's work every half hour:
+        # said in the status bar, and tried again at the next turn.
+        self._busy = False
+        from app.errors import user_message
+
+        message = user_message(error) or str(error)
+        self.window.show_message(_("The automatic backup failed: {reason}").format(reason=message))
+
+
+def offer_backup(window: MainWindow, problems: list[str]) -> None:
+    """Tell what is wrong and offer the newest good backup, if there is one."""
+    try:
+        good = newest_good_backup()
+    except Exception:
+        good = None
+    box = QMessageBox(window)
+    box.setIcon(QMessageBox.Icon.Warning)
+    box.setWindowTitle(_("Checking the data"))
+    box.setText(_("SafeDuty found a problem with the data."))
+    details = "\n".join(problems)
+    if good is None:
+        box.setInformativeText(
+            details
+            + "\n\n"
+            + _(
+                "There is no backup to go back to. Settings › Data safety "
+                "shows the details; keep working carefully and make a backup copy to a USB stick."
+            )
+        )
+        box.addButton(QMessageBox.StandardButton.Ok)
+        box.exec()
+        return
+    box.setInformativeText(
+        details
+        + "\n\n"
+        + _(
+            "The newest good backup is from {when}. Restoring it replaces the current data "
+            "(which is kept as a backup copy first)."
+        ).format(when=good.taken.strftime("%Y-%m-%d %H:%M"))
+    )
+    restore = box.addButton(_("Restore that backup"), QMessageBox.ButtonRole.AcceptRole)
+    box.addButton(_("Not now"), QMessageBox.ButtonRole.RejectRole)
+    box.exec()
+    if box.clickedButton() is restore:
+        restore_into_window(window, good.path)
+
+
+def restore_into_window(window: MainWindow, path: Path) -> bool:
+    """Replace the database with a backup and show it; False when it was refused."""
+    if not wait_for_idle(10_000):
+        QMessageBox.information(
+            window, _("Restore"), _("SafeDuty is still writing. Try again in a moment.")
+        )
+        return False
+    try:
+        safety = restore_from(path)
+    except Exception as error:
+        show_error(window, error, _("Cannot restore"))
+        return False
+    window.reload()
+    QMessageBox.information(
+        window,
+        _("Restore"),
+        _("The data of {file} is back. What was there before is kept in {copy}.").format(
+            file=path.name, copy=safety
+        ),
+    )
+    return True
+
+
+def describe_backup(backup: BackupFile) -> str:
+    return {
+        "auto": _("automatic"),
+        "manual": _("by hand"),
+        "before-restore": _("before a restore"),
+    }.get(
+        backup.reason,
+        _("before an upgrade") if backup.reason.startswith("before-upgrade") else backup.reason,
+    )
+
+
+def parent_of(widget: QWidget) -> MainWindow | None:
+    from ui.main_window import MainWindow
+
+    window = widget.window()
+    return window if isinstance(window, MainWindow) else None
