@@ -8,7 +8,6 @@ user's language on stderr and a non-zero status; the database is left as it was.
 from __future__ import annotations
 
 import argparse
-import csv
 import datetime as dt
 import json
 import os
@@ -218,7 +217,9 @@ def _roster_list(args: argparse.Namespace) -> int:
         )
         print()
     elif args.format == "csv":
-        writer = csv.writer(sys.stdout)
+        from app.io.sources import csv_writer
+
+        writer = csv_writer(sys.stdout)
         writer.writerow(["position", "name", "role", "office_role", "titles", "phone"])
         for r in records:
             writer.writerow(

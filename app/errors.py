@@ -54,7 +54,7 @@ def user_message(error: BaseException) -> str | None:
         busy = getattr(database_proxy.obj, "busy_message", "")
         if busy and "readonly" in str(error).lower():
             # Opened read-only because another program is writing: say whose it is.
-            return busy + " " + _("Nothing can be changed here until it is closed.")
+            return _("{busy} Nothing can be changed here until it is closed.").format(busy=busy)
         path = database_path()
         explained = explain_sqlite_error(error, str(path) if path else "")
         return str(explained) if explained is not None else None

@@ -81,3 +81,14 @@ def fsync_directory(folder: Path) -> None:
         os.fsync(fd)
     finally:
         os.close(fd)
+
+
+def make_folder(folder: Path) -> None:
+    """Create ``folder`` if needed, its entry in the parent synced like the files in it: else
+    a power cut could lose a new folder, with the file in it, after the row pointing to that
+    file was committed."""
+    if folder.is_dir():
+        return
+    make_folder(folder.parent)
+    folder.mkdir(exist_ok=True)
+    fsync_directory(folder.parent)

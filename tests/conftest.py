@@ -30,8 +30,12 @@ os.environ["SAFEDUTY_DATA_DIR"] = str(_SESSION_DIR / "data")
 @pytest.fixture(autouse=True)
 def fresh_database(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     """A new, empty database for every test; private config and data folders."""
+    from app.storage import audit
     from app.storage.migrations import close_database, open_database
 
+    # Who and through what, as the audit trail records them: nobody named, no command.
+    audit.set_operator("")
+    audit.set_source("")
     monkeypatch.setenv("SAFEDUTY_CONFIG_DIR", str(tmp_path / "config"))
     monkeypatch.setenv("SAFEDUTY_DATA_DIR", str(tmp_path / "data"))
     monkeypatch.delenv("SAFEDUTY_DB", raising=False)
@@ -41,6 +45,8 @@ def fresh_database(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[
         yield path
     finally:
         close_database()
+        audit.set_operator("")
+        audit.set_source("")
 
 
 @pytest.fixture

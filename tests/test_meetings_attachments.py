@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from app import fileio
 from app.errors import user_message
 from app.meetings import attachments
 from app.meetings.attachments import (
@@ -170,6 +171,20 @@ def test_a_failed_record_leaves_no_file(scan: Path, monkeypatch: pytest.MonkeyPa
         attach(mid, scan)
     assert stored_files() == []
     assert Attachment.select().count() == 0
+
+
+def test_new_folders_reach_the_disk_with_the_file(
+    scan: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A power cut (not a kill) can lose a new folder whose entry in its parent was never
+    # synced, and the committed row would point to a file that is gone.
+    synced: list[Path] = []
+    monkeypatch.setattr(attachments, "fsync_directory", lambda folder: synced.append(folder))
+    monkeypatch.setattr(fileio, "fsync_directory", lambda folder: synced.append(folder))
+    path = attachment_path(attach(new_meeting(), scan))
+    root = attachments_dir()
+    assert path.parent.parent == root
+    assert {root.parent, root, path.parent} <= set(synced)
 
 
 def test_two_databases_never_share_or_delete_each_other_s_files(tmp_path: Path) -> None:

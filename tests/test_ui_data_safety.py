@@ -12,7 +12,7 @@ import pytest
 from PySide6.QtWidgets import QFileDialog, QMessageBox
 
 from app.config import Settings
-from app.storage.audit import actor, set_operator
+from app.storage.audit import actor
 from app.storage.backup import list_backups
 from app.storage.models import AuditEntry, Person
 from ui import tasks
@@ -24,8 +24,7 @@ from ui.safety import DataSafety
 def window(gui, qtbot):  # type: ignore[no-untyped-def]
     window = MainWindow(remember=False)
     qtbot.addWidget(window)
-    yield window
-    set_operator("")
+    return window
 
 
 def idle(qtbot) -> None:  # type: ignore[no-untyped-def]

@@ -142,9 +142,9 @@ def run(db_url: str) -> int:
         if read_only and lock is not None:
             database_proxy.obj.busy_message = in_use_message(lock)
             notes.append(
-                database_proxy.obj.busy_message
-                + " "
-                + _("This window only shows and prints; nothing can be changed here.")
+                _("{busy} This window only shows and prints; nothing can be changed here.").format(
+                    busy=database_proxy.obj.busy_message
+                )
             )
         if path is not None and on_network_share(path):
             from app.cli import network_share_warning

@@ -31,14 +31,40 @@ class Problem:
     entry_id: int | None = None
 
 
-def broken_links(connection: sqlite3.Connection) -> Iterator[Problem]:
-    """Entries whose hash does not follow from their content and the entry before them."""
-    previous = ""
+@dataclass(frozen=True)
+class ChainPoint:
+    """An entry known to be where the chain was verified up to: its id and hash."""
+
+    entry_id: int
+    hash: str
+
+
+def broken_links(
+    connection: sqlite3.Connection,
+    start: ChainPoint | None = None,
+    end: list[ChainPoint] | None = None,
+) -> Iterator[Problem]:
+    """Entries whose hash does not follow from their content and the entry before them.
+
+    From ``start`` (verified before) on, if given: the entry there must still carry its
+    hash.  ``end`` receives the last entry followed, to start from next time.
+    """
+    previous, first = "", 0
+    if start is not None:
+        row = connection.execute(
+            "SELECT hash, table_name, record_id FROM audit_entry WHERE id = ?", (start.entry_id,)
+        ).fetchone()
+        if row is None or row[0] != start.hash:
+            table, record_id = (row[1], row[2]) if row else ("", None)
+            yield Problem(Finding.BROKEN_LINK, table, record_id, start.entry_id)
+        previous = row[0] if row else start.hash
+        first = start.entry_id
     query = (
         "SELECT id, at, actor, source, action, table_name, record_id, before, after,"
-        " prev_hash, hash FROM audit_entry ORDER BY id"
+        " prev_hash, hash FROM audit_entry WHERE id > ? ORDER BY id"
     )
-    for row in connection.execute(query):
+    last: ChainPoint | None = start
+    for row in connection.execute(query, (first,)):
         entry_id, at, who, source, action, table, record_id, before, after, prev, digest = row
         expected = audit.entry_hash(
             previous, at, who, source, action, table, record_id, before, after
@@ -47,6 +73,9 @@ def broken_links(connection: sqlite3.Connection) -> Iterator[Problem]:
             yield Problem(Finding.BROKEN_LINK, table, record_id, entry_id)
         # Follow the stored hash: one edited entry is one finding, not every entry after it.
         previous = digest
+        last = ChainPoint(entry_id, digest)
+    if end is not None and last is not None:
+        end.append(last)
 
 
 def records_off_the_trail(connection: sqlite3.Connection) -> Iterator[Problem]:
@@ -76,11 +105,55 @@ def records_off_the_trail(connection: sqlite3.Connection) -> Iterator[Problem]:
                 yield Problem(Finding.CHANGED, table, record_id)
 
 
-def trail_problems(limit: int = 1000) -> list[Problem]:
-    """Everything wrong with the trail and the records, the first ``limit`` of it."""
+def gaps_between_entries(connection: sqlite3.Connection, after_id: int = 0) -> Iterator[Problem]:
+    """Changes made outside between two of the program's own changes to a record: an entry's
+    "before" must be the previous entry's "after".  (A record changed outside and then edited
+    in the program matches its last entry again; this still finds it.)  Only the records
+    with entries after ``after_id`` are followed."""
+    scope = (
+        ""
+        if after_id <= 0
+        else (
+            " AND (table_name, record_id) IN"
+            " (SELECT table_name, record_id FROM audit_entry WHERE id > :after)"
+        )
+    )
+    query = (
+        "SELECT table_name, record_id, action, before IS NOT prev_after, prev_id, prev_after"
+        " FROM (SELECT id, table_name, record_id, action, before,"
+        " LAG(after) OVER w AS prev_after, LAG(id) OVER w AS prev_id"
+        f" FROM audit_entry WHERE record_id IS NOT NULL{scope}"
+        " WINDOW w AS (PARTITION BY table_name, record_id ORDER BY id))"
+        " WHERE id > :after AND ("
+        " (action IN ('update', 'delete') AND (prev_id IS NULL OR before IS NOT prev_after))"
+        " OR (action = 'insert' AND prev_id IS NOT NULL AND prev_after IS NOT NULL))"
+        " ORDER BY table_name, record_id, id"
+    )
+    for table, record_id, action, differs, prev_id, prev_after in connection.execute(
+        query, {"after": after_id}
+    ):
+        if action == "insert":
+            # Added again while the trail says it still existed: deleted outside first.
+            yield Problem(Finding.VANISHED, table, record_id)
+        elif prev_id is None or prev_after is None:
+            yield Problem(Finding.UNRECORDED, table, record_id)
+        elif differs:
+            yield Problem(Finding.CHANGED, table, record_id)
+
+
+def trail_problems(
+    limit: int = 1000, start: ChainPoint | None = None, end: list[ChainPoint] | None = None
+) -> list[Problem]:
+    """Everything wrong with the trail and the records, the first ``limit`` of it; the chain
+    followed from ``start`` if given (``end`` as in broken_links)."""
     connection = raw_connection()
     problems: list[Problem] = []
-    for source in (broken_links(connection), records_off_the_trail(connection)):
+    sources = (
+        broken_links(connection, start, end),
+        gaps_between_entries(connection, start.entry_id if start else 0),
+        records_off_the_trail(connection),
+    )
+    for source in sources:
         for problem in source:
             problems.append(problem)
             if len(problems) >= limit:

@@ -8,6 +8,7 @@ follows the language the interface has when it displays it.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -16,6 +17,9 @@ from app.i18n import _, pgettext
 # How many problems the one-line summary names before "(and N more)": enough to fix the
 # obvious ones, short enough for a message box or one line on stderr.
 SUMMARY_LIMIT = 3
+# Reasons quote cells, and cells hold line breaks (a header wrapped with Alt+Enter, a pasted
+# title): a problem is one line of a list or of stderr, so a break becomes a space.
+_LINE_BREAK = re.compile(r"\s*[\n\r\x0b\x0c\x1c-\x1e\x85\u2028\u2029]\s*")
 
 
 @dataclass(frozen=True)
@@ -29,14 +33,16 @@ class Problem:
     def text(self) -> str:
         """The problem as one translated line: "Row 5, 姓名: the name is empty"."""
         if self.row is not None and self.column:
-            return _("Row {row}, {column}: {reason}").format(
+            text = _("Row {row}, {column}: {reason}").format(
                 row=self.row, column=self.column, reason=self.reason
             )
-        if self.row is not None:
-            return _("Row {row}: {reason}").format(row=self.row, reason=self.reason)
-        if self.column:
-            return _("Column {column}: {reason}").format(column=self.column, reason=self.reason)
-        return self.reason
+        elif self.row is not None:
+            text = _("Row {row}: {reason}").format(row=self.row, reason=self.reason)
+        elif self.column:
+            text = _("Column {column}: {reason}").format(column=self.column, reason=self.reason)
+        else:
+            text = self.reason
+        return _LINE_BREAK.sub(" ", text).strip()
 
 
 class InterchangeError(Exception):

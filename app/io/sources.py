@@ -19,10 +19,10 @@ import io
 import re
 import warnings
 import zipfile
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Protocol
+from typing import IO, Any, Protocol
 
 from app.i18n import _
 from app.io.errors import InterchangeError
@@ -55,7 +55,12 @@ _PDF_MAGIC = b"%PDF"
 # The single quote an export puts before text that a spreadsheet would take for a formula.
 FORMULA_GUARD = "'"
 FORMULA_STARTS = ("=", "+", "-", "@")
-_NEEDS_GUARD = re.compile(r"'*[=+\-@]")
+# What a spreadsheet may evaluate: = + - @ first, also after leading spaces, which some
+# programs trim before they look; a leading tab or carriage return (OWASP lists both); and
+# the full-width forms a Chinese input method types, which Excel may take for the ASCII ones.
+_FORMULA_LIKE = r"(?:[\t\r]|\s*[=+\-@\uff1d\uff0b\uff0d\uff20])"
+FORMULA_LIKE = re.compile(_FORMULA_LIKE)
+_NEEDS_GUARD = re.compile("'*" + _FORMULA_LIKE)
 _DELIMITERS = (",", "\t", ";")
 _SNIFF_CHARS = 64 * 1024
 
@@ -435,6 +440,11 @@ def sniff_delimiter(text: str) -> str:
     return best
 
 
+def looks_like_formula(value: str) -> bool:
+    """Whether a spreadsheet might evaluate this text rather than show it."""
+    return FORMULA_LIKE.match(value) is not None
+
+
 def guard(value: str) -> str:
     """CSV text that a spreadsheet would evaluate gets a leading quote ("=1+1" → "'=1+1").
 
@@ -442,6 +452,18 @@ def guard(value: str) -> str:
     ``unguard(guard(value)) == value`` for every value.
     """
     return FORMULA_GUARD + value if _NEEDS_GUARD.match(value) else value
+
+
+def csv_writer(stream: IO[str]) -> Any:
+    """A csv.writer for listings on standard output: redirected into a .csv and opened in a
+    spreadsheet, its text must not run as formulas either."""
+    writer = csv.writer(stream)
+
+    class _Guarded:
+        def writerow(self, row: Iterable[object]) -> Any:
+            return writer.writerow([guard(v) if isinstance(v, str) else v for v in row])
+
+    return _Guarded()
 
 
 def unguard(value: str) -> str:

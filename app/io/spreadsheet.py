@@ -29,17 +29,18 @@ from app.fileio import atomic_path, write_atomic
 from app.i18n import _
 from app.io.errors import InterchangeError, Problem
 from app.io.sources import (
-    FORMULA_STARTS,
     MAX_COLUMNS,
     MAX_FILE_BYTES,
     Grid,
     guard,
+    looks_like_formula,
     open_grids,
 )
 from app.io.text import header_key, normalize_cell
 
 if TYPE_CHECKING:
     from openpyxl import Workbook
+    from openpyxl.cell.cell import Cell
     from openpyxl.worksheet.worksheet import Worksheet
 
 # The header is looked for among this many non-empty rows: titles, subtitles, "填报单位："
@@ -58,8 +59,9 @@ CHECK_CELLS = 2_000_000
 # Integers up to 2**53 are exact in a float; phone numbers typed as numbers land here.
 _EXACT_FLOAT_LIMIT = 2**53
 _SHEET_NAME_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
-# Characters XML 1.0 cannot carry; openpyxl raises on them, so exports drop them.
-_XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")
+# Characters XML 1.0 cannot carry, so exports drop them: openpyxl raises on the controls,
+# and writes U+FFFE, U+FFFF (and fails on lone surrogates) into a file no reader accepts.
+_XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 
 @dataclass(frozen=True)
@@ -456,8 +458,22 @@ def write_table(
     )
 
 
-def _starts_like_formula(value: str) -> bool:
-    return value.startswith(FORMULA_STARTS)
+def _keep_as_text(cell: Cell) -> None:
+    """Make a text cell plain text, whatever it looks like.
+
+    openpyxl takes any text starting with "=" for a formula and "#N/A" and the like for
+    error values; a string cell with the quote-prefix style stays text in Excel even after
+    the clerk edits it.
+    """
+    value = cell.value
+    if isinstance(value, str) and (looks_like_formula(value) or cell.data_type != "s"):
+        cell.data_type = "s"
+        cell.quotePrefix = True
+
+
+def _may_not_stay_text(value: object) -> bool:
+    """A quick test, before touching the cell: only such text needs ``_keep_as_text``."""
+    return isinstance(value, str) and (looks_like_formula(value) or value.startswith("#"))
 
 
 def _export_value(value: object) -> object:
@@ -485,32 +501,30 @@ def _build_workbook(
     sheet.title = _sheet_title(sheet_name)
     widths = [_display_width(name) for name in columns]
     if title:
-        sheet.append([title])
+        sheet.append([_export_value(title)])
         cell = sheet.cell(row=1, column=1)
+        _keep_as_text(cell)  # the title holds names typed by users: "=…" too
         cell.font = Font(bold=True, size=14)
         cell.alignment = Alignment(horizontal="center", vertical="center")
         sheet.row_dimensions[1].height = 28
         if len(columns) > 1:
             sheet.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(columns))
-    sheet.append(list(columns))
+    sheet.append([_export_value(name) for name in columns])
     header_row = sheet.max_row
     bold = Font(bold=True)
     centred = Alignment(horizontal="center", vertical="center", wrap_text=True)
     for cell in sheet[header_row]:
         cell.font = bold
         cell.alignment = centred
+        _keep_as_text(cell)
     count = 0
     for row in rows:
         values = [_export_value(value) for value in row]
         sheet.append(values)
         count += 1
         for index, value in enumerate(values):
-            if isinstance(value, str) and _starts_like_formula(value):
-                # openpyxl takes any string starting with "=" for a formula; a string cell
-                # with the quote-prefix style stays text in Excel even after editing.
-                cell = sheet.cell(row=header_row + count, column=index + 1)
-                cell.data_type = "s"
-                cell.quotePrefix = True
+            if _may_not_stay_text(value):
+                _keep_as_text(sheet.cell(row=header_row + count, column=index + 1))
             if count <= 2000 and index < len(widths):  # a sample sets the widths well enough
                 widths[index] = max(widths[index], _display_width(value))
     for index, width in enumerate(widths):

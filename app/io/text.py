@@ -16,8 +16,9 @@ from collections.abc import Iterable
 # (U+00AD soft hyphen, zero-width space/joiners, word joiner, BOM.)
 _INVISIBLE = re.compile("[\u00ad\u200b-\u200d\u2060\ufeff]")
 # C0 controls other than tab/newline/carriage return (and DEL): no spreadsheet value needs
-# them, and openpyxl refuses to write most of them back.
-_CONTROL = re.compile("[\x00-\x08\x0e-\x1f\x7f]")
+# them, and openpyxl refuses to write most of them back.  U+FFFE and U+FFFF are not
+# characters at all, and an .xlsx holding one cannot be opened.
+_CONTROL = re.compile("[\x00-\x08\x0e-\x1f\x7f\ufffe\uffff]")
 # \s in Python's re is Unicode-aware: it covers U+3000 (ideographic space) and NBSP too.
 _HORIZONTAL_SPACE = re.compile(r"[^\S\n]+")
 _LINE_BREAK = re.compile(r"\r\n?|[\n\x0b\x0c\x85\u2028\u2029]")

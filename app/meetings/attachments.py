@@ -19,7 +19,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from app.config import data_dir
-from app.fileio import fsync_directory
+from app.fileio import fsync_directory, make_folder
 from app.i18n import _
 from app.storage.db import database_path, database_proxy
 from app.storage.models import Attachment, Meeting
@@ -71,7 +71,7 @@ def attach(meeting_id: int, source_path: str | os.PathLike[str]) -> Attachment:
         raise AttachmentError({"meeting": _("This meeting is no longer recorded.")})
     _check_source(source)
     root = attachments_dir()
-    root.mkdir(parents=True, exist_ok=True)
+    make_folder(root)
     staged, sha, size = _copy_in(source, root)
     placed: str | None = None
     try:
@@ -206,7 +206,7 @@ def _place(staged: Path, target: Path, sha: str) -> None:
         staged.unlink()
         return
     # Missing or damaged: the fresh copy takes its place.
-    target.parent.mkdir(parents=True, exist_ok=True)
+    make_folder(target.parent)
     os.replace(staged, target)
     fsync_directory(target.parent)
 

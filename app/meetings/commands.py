@@ -12,7 +12,6 @@ cli._guarded.
 from __future__ import annotations
 
 import argparse
-import csv
 import json
 import sys
 from pathlib import Path
@@ -136,7 +135,9 @@ def _list(args: argparse.Namespace) -> int:
         json.dump(document, sys.stdout, ensure_ascii=False, indent=2)
         print()
     elif args.format == "csv":
-        writer = csv.writer(sys.stdout)
+        from app.io.sources import csv_writer
+
+        writer = csv_writer(sys.stdout)
         writer.writerow(CSV_COLUMNS)
         for line in lines:
             record = _record(line)

@@ -18,7 +18,6 @@ on stderr through cli._guarded.
 from __future__ import annotations
 
 import argparse
-import csv
 import datetime as dt
 import json
 import sys
@@ -179,7 +178,9 @@ def _matrix_list(args: argparse.Namespace) -> int:
         json.dump({"rows": records}, sys.stdout, ensure_ascii=False, indent=2)
         print()
     elif args.format == "csv":
-        writer = csv.writer(sys.stdout)
+        from app.io.sources import csv_writer
+
+        writer = csv_writer(sys.stdout)
         writer.writerow(["position", *(column.value for column in FILE_COLUMNS), "duties"])
         for position, line in enumerate(lines, start=1):
             writer.writerow(

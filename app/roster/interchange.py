@@ -20,7 +20,7 @@ from app.i18n import N_, _, format_date, pgettext
 from app.io.errors import InterchangeError, Problem
 from app.io.spreadsheet import ColumnSpec, read_table, write_table
 from app.io.text import normalize_name, split_titles
-from app.org.people import ONE_DAY, UnitMatcher
+from app.org.people import ONE_DAY, UnitMatcher, titles_by_person
 from app.responsibility.matrix import follow_post_holders
 from app.roster import service
 from app.roster.roles import OFFICE_SYNONYMS, ROLE_SYNONYMS, GroupRole, OfficeRole
@@ -354,9 +354,14 @@ def plan_import(path: str | Path, effective: dt.date) -> ImportPlan:
     plan = ImportPlan(source=path, effective=effective, rows=rows, basis=hash(current.lines))
     by_name = {line.name: line for line in current.lines}
     in_file = {row.name for row in rows}
+    ranks: dict[str, int] = {}  # each member's role rank once the file is applied
+    returning = _returning([row.name for row in rows if row.name not in by_name], effective)
     for file_row in rows:
         line = by_name.get(file_row.name)
         row = file_row.completed(line)
+        if line is None and row.name in returning:
+            row = _completed_returning(file_row, row, *returning[row.name])
+        ranks[row.name] = row.role.rank
         if line is None:
             details = [role_text(row.role, row.office_role)]
             if row.titles:
@@ -380,13 +385,63 @@ def plan_import(path: str | Path, effective: dt.date) -> ImportPlan:
                 )
             )
     _refuse_later_places(plan, effective)
-    staying = [line.name for line in current.lines if line.name in in_file]
-    plan.reorder = staying != [row.name for row in rows if row.name in by_name]
+    plan.reorder = _reorders(current.lines, rows, ranks)
     suggested = group_name_from_title(title)
     never_had_members = not GroupMembership.select().exists()
     if suggested and never_had_members and suggested != current.group_name:
         plan.group_name = suggested
     return plan
+
+
+def _people_named(names: Sequence[str]) -> dict[str, Person]:
+    """The people the database already knows by these names (the first entered, if several)."""
+    people: dict[str, Person] = {}
+    for chunk in chunks(list(names)):
+        for person in Person.select().where(Person.name.in_(chunk)).order_by(Person.id.desc()):
+            people[person.name] = person
+    return people
+
+
+def _returning(names: Sequence[str], day: dt.date) -> dict[str, tuple[tuple[str, ...], str]]:
+    """Newcomers the database already knows: their titles held on ``day`` and their phone."""
+    people = _people_named(names)
+    titles = titles_by_person((person.id for person in people.values()), day)
+    return {
+        name: (tuple(titles.get(person.id, ())), person.phone or "")
+        for name, person in people.items()
+    }
+
+
+def _completed_returning(
+    file_row: RosterRow, row: CompleteRow, titles: tuple[str, ...], phone: str
+) -> CompleteRow:
+    """A newcomer the database knows keeps the titles and phone the file has no column for.
+
+    Completed like a stranger, they would lose their titles (the import sets a newcomer's
+    titles) without the plan saying so, and a second import of the same file would change
+    them again.
+    """
+    return replace(
+        row,
+        titles=row.titles if file_row.titles is not None else titles,
+        phone=row.phone if file_row.phone is not None else phone,
+    )
+
+
+def _reorders(
+    lines: Sequence[RosterLine], rows: Sequence[RosterRow], ranks: dict[str, int]
+) -> bool:
+    """Whether following the file's order moves any member who stays in the group.
+
+    The roster is printed by role first and by place within a role, so only the order within
+    a role can follow the file: a file listing a 成员 above a 副组长 asks for nothing more,
+    and comparing it name by name would report a reorder on every import of that file.
+    """
+    staying = [line for line in lines if line.name in ranks]
+    position = {row.name: index for index, row in enumerate(rows)}
+    kept = sorted(staying, key=lambda ln: (ranks[ln.name], ln.sort_order, ln.membership_id))
+    followed = sorted(staying, key=lambda ln: (ranks[ln.name], position[ln.name]))
+    return [ln.name for ln in kept] != [ln.name for ln in followed]
 
 
 def _refuse_later_places(plan: ImportPlan, effective: dt.date) -> None:
@@ -473,22 +528,24 @@ def _add_newcomers(
     """Add the file's newcomers; thousands of rows take a handful of statements, not thousands."""
     if not rows:
         return
-    people: dict[str, Person] = {}
-    names = [row.name for row in rows]
-    for chunk in chunks(names):
-        for person in Person.select().where(Person.name.in_(chunk)).order_by(Person.id.desc()):
-            people[person.name] = person
+    people = _people_named([row.name for row in rows])
     # People the database already knows keep their history of titles: the careful path.
     for row in rows:
-        if row.name in people:
+        person = people.get(row.name)
+        if person is not None:
             service.add_member(
                 row.as_input(),
                 day,
                 sort_order=positions[row.name],
                 units=units,
-                person=people[row.name],
+                person=person,
                 checked=True,
             )
+            # add_member keeps a known phone when given none; the file's empty phone cell
+            # clears it, as it does for a member who stays (the row was completed from the
+            # person, so without a phone column this keeps the phone they had).
+            if (person.phone or "") != row.phone:
+                Person.update(phone=row.phone).where(Person.id == person.id).execute()
     strangers = [row for row in rows if row.name not in people]
     if not strangers:
         return

@@ -22,6 +22,7 @@ import hashlib
 import json
 import socket
 import sqlite3
+import time
 from collections.abc import Iterator, Sequence
 from enum import StrEnum
 
@@ -45,6 +46,7 @@ class _Who:
     """Who is making changes now, and through what: read by the triggers at each change."""
 
     operator = ""  # the clerk's name from the settings, if given
+    actor = ""  # the operator and the login, as entries record them
     source = ""
 
 
@@ -57,15 +59,17 @@ def login_name() -> str:
 
 
 _LOGIN = login_name()
+_Who.actor = _LOGIN
 
 
 def set_operator(name: str) -> None:
     _Who.operator = name.strip()
+    _Who.actor = f"{_Who.operator} ({_LOGIN})" if _Who.operator else _LOGIN
 
 
 def actor() -> str:
     """The person of an entry: "张敏 (zhangmin@OFFICE-PC)", or the login when no name is set."""
-    return f"{_Who.operator} ({_LOGIN})" if _Who.operator else _LOGIN
+    return _Who.actor
 
 
 def set_source(text: str) -> None:
@@ -83,8 +87,21 @@ def recording_source(text: str) -> Iterator[None]:
         _Who.source = previous
 
 
+class _Clock:
+    # The second last formatted and its text, replaced together (one tuple) so a worker
+    # thread never reads one second's number with another's text.
+    last: tuple[int, str] = (-1, "")
+
+
 def now_text() -> str:
-    return dt.datetime.now().astimezone().isoformat(timespec="seconds")
+    """Local time with its offset, to the second (formatted once a second: an import writes
+    thousands of entries in the same second)."""
+    second = int(time.time())
+    last = _Clock.last
+    if last[0] != second:
+        last = (second, dt.datetime.fromtimestamp(second).astimezone().isoformat())
+        _Clock.last = last
+    return last[1]
 
 
 def entry_hash(
@@ -115,7 +132,7 @@ def entry_hash(
 
 def register_functions(connection: sqlite3.Connection) -> None:
     connection.create_function("safeduty_now", 0, now_text)
-    connection.create_function("safeduty_actor", 0, actor)
+    connection.create_function("safeduty_actor", 0, lambda: _Who.actor)
     connection.create_function("safeduty_source", 0, lambda: _Who.source)
     connection.create_function("safeduty_audit_hash", 9, entry_hash, deterministic=True)
 
@@ -230,5 +247,6 @@ def record_baseline(connection: sqlite3.Connection) -> int:
 
 
 def record_restore(connection: sqlite3.Connection, file_name: str) -> None:
-    note = json.dumps({"file": file_name}, ensure_ascii=False)
+    # Written as SQLite's json_object writes the records' values: compact, not escaped.
+    note = json.dumps({"file": file_name}, ensure_ascii=False, separators=(",", ":"))
     append_entries(connection, [(Action.RESTORE, "", None, None, note)])

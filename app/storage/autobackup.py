@@ -20,8 +20,8 @@ from app.storage.backup import (
     BackupResult,
     backup_to,
     backups_folder,
-    default_backup_name,
     list_backups,
+    new_backup_path,
 )
 from app.storage.db import raw_connection
 
@@ -128,7 +128,7 @@ class AutoBackup:
     def run(self, now: dt.datetime) -> BackupResult:
         """Take the backup (verified), then prune the old ones."""
         folder = backups_folder()
-        result = backup_to(folder / default_backup_name(AUTO, now))
+        result = backup_to(new_backup_path(folder, AUTO, now))
         self.last_mark = _file_mark(result.path)
         self.last_time = now
         prune(folder)

@@ -13,11 +13,14 @@ import datetime as dt
 import hashlib
 import re
 import sqlite3
+import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
+import peewee
+
 from app.config import Settings
-from app.fileio import atomic_path, write_bytes_atomic
+from app.fileio import atomic_path, make_folder, write_bytes_atomic
 from app.i18n import _
 from app.storage.db import database_path, database_proxy, raw_connection
 from app.storage.errors import DatabaseDamagedError, StorageError
@@ -131,6 +134,8 @@ def _carry_attachments(destination: sqlite3.Connection) -> tuple[int, list[str]]
     if not rows:
         return 0, []
     root = attachments_dir()
+    # A copy of a copy not yet unpacked carries the table already: written afresh.
+    destination.execute(f"DROP TABLE IF EXISTS {FILES_TABLE}")
     destination.execute(
         f"CREATE TABLE {FILES_TABLE} (sha256 TEXT PRIMARY KEY, stored_as TEXT NOT NULL,"
         " data BLOB NOT NULL)"
@@ -160,12 +165,17 @@ def _read_stored(root: Path, stored_as: str) -> bytes | None:
 
 # ---------------------------------------------------------------------------- where and when
 
-# "safeduty-auto-20261124-093000.sqlite3": the database's name, why, when.
+# "safeduty-3f9a1c2e-auto-20261124-093000.sqlite3": the database's file name, its identity
+# (two databases of one name keep separate series in a shared folder), why, when, and a
+# number when two copies fall in one second.  Copies made before a database had an identity
+# (the one taken before upgrading to schema 4) go by the file name alone.
 _NAME = re.compile(
-    r"^(?P<stem>.+)-(?P<reason>auto|manual|before-restore|before-upgrade-v\d+)"
-    r"-(?P<stamp>\d{8}-\d{6})\.sqlite3$"
+    r"^(?P<stem>.+?)(?:-(?P<ident>[0-9a-f]{8}))?"
+    r"-(?P<reason>auto|manual|before-restore|before-upgrade-v\d+)"
+    r"-(?P<stamp>\d{8}-\d{6})(?:-\d+)?\.sqlite3$"
 )
 AUTO = "auto"
+_IDENTITY = "database_id"
 
 
 def _stem() -> str:
@@ -173,9 +183,52 @@ def _stem() -> str:
     return path.stem if path is not None else "safeduty"
 
 
+def database_identity() -> str:
+    """Eight hex digits naming this database's backups ("" before schema 4 gave it one).
+
+    Kept in the file itself, so a restored database continues its own series."""
+    return _full_identity()[:8]
+
+
+def new_identity(identity: str | None = None) -> None:
+    """Give a new (or newly upgraded) database its identity; with ``identity``, keep that one
+    (a restored backup goes on with the series of the database it replaced)."""
+    from app.storage.models import Housekeeping
+
+    if identity is None:
+        Housekeeping.insert(key=_IDENTITY, value=uuid.uuid4().hex).on_conflict_ignore().execute()
+    else:
+        Housekeeping.insert(key=_IDENTITY, value=identity).on_conflict(
+            conflict_target=[Housekeeping.key], update={Housekeeping.value: identity}
+        ).execute()
+
+
+def _full_identity() -> str:
+    from app.storage.models import Housekeeping
+
+    try:
+        row = Housekeeping.get_or_none(Housekeeping.key == _IDENTITY)
+    except peewee.DatabaseError:
+        return ""
+    return row.value if row else ""
+
+
 def default_backup_name(reason: str, when: dt.datetime | None = None) -> str:
     stamp = (when or dt.datetime.now()).strftime("%Y%m%d-%H%M%S")
-    return f"{_stem()}-{reason}-{stamp}.sqlite3"
+    identity = database_identity()
+    middle = f"-{identity}" if identity else ""
+    return f"{_stem()}{middle}-{reason}-{stamp}.sqlite3"
+
+
+def new_backup_path(folder: Path, reason: str, when: dt.datetime | None = None) -> Path:
+    """A name in ``folder`` no backup has yet: a second copy within the same second (two
+    restores in a row) must never replace the first."""
+    path = folder / default_backup_name(reason, when)
+    number = 2
+    while path.exists():
+        path = path.with_name(f"{default_backup_name(reason, when)[:-8]}-{number}.sqlite3")
+        number += 1
+    return path
 
 
 def default_backups_folder() -> Path:
@@ -209,15 +262,20 @@ class BackupFile:
 def list_backups(folder: Path | None = None) -> list[BackupFile]:
     """This database's backups in the folder, newest first (files of other databases skipped)."""
     folder = folder or backups_folder()
-    stem = _stem()
+    stem, identity = _stem(), database_identity()
     found = []
     for path in folder.glob("*.sqlite3"):
         match = _NAME.match(path.name)
         if match is None or match["stem"] != stem:
             continue
+        if match["ident"] and identity and match["ident"] != identity:
+            continue  # another database of the same name
         taken = dt.datetime.strptime(match["stamp"], "%Y%m%d-%H%M%S")
         found.append(BackupFile(path, match["reason"], taken))
-    found.sort(key=lambda backup: backup.taken, reverse=True)
+    # Newest first; within one second, the later copy (the longer name) first.
+    found.sort(
+        key=lambda backup: (backup.taken, len(backup.path.name), backup.path.name), reverse=True
+    )
     return found
 
 
@@ -264,22 +322,24 @@ def restore_from(source_file: str | Path) -> Path:
     busy = getattr(database_proxy.obj, "busy_message", "")
     if busy:
         raise StorageError(busy)
+    if getattr(database_proxy.obj, "read_only", False):
+        # The backup API writes pages past "query_only": refused here, not by SQLite.
+        raise StorageError(_("The database is open read-only; it cannot be restored now."))
     live = database_path()
     if live is not None and source_file.resolve() == live.resolve():
         raise StorageError(_("The database cannot be restored from itself."))
     verify_restorable(source_file)
     safety_copy = _safety_copy()
+    identity = _full_identity()
     source = _open_read_only(source_file)
     try:
-        _place_files(source)
+        # One step: records and the attachments they carry arrive together.
         source.backup(raw_connection())
     finally:
         source.close()
-    connection = raw_connection()
-    connection.execute(f"DROP TABLE IF EXISTS {FILES_TABLE}")
     url = str(database_proxy.obj.database)
     close_database()
-    open_database(url)
+    open_database(url)  # unpacks the attachments (also after a crash right here), upgrades
     problems = integrity_problems()
     if problems:
         raise DatabaseDamagedError(
@@ -287,6 +347,8 @@ def restore_from(source_file: str | Path) -> Path:
                 problem=problems[0]
             )
         )
+    if identity:
+        new_identity(identity)
     note_restore(source_file)
     from app.storage.health import note_full_check
 
@@ -307,9 +369,9 @@ def _safety_copy() -> Path:
     too (unverified, under a name never offered as a good backup)."""
     folder = backups_folder()
     try:
-        return backup_to(folder / default_backup_name("before-restore")).path
+        return backup_to(new_backup_path(folder, "before-restore")).path
     except DatabaseDamagedError:
-        return backup_to(folder / default_backup_name("damaged"), verify=False).path
+        return backup_to(new_backup_path(folder, "damaged"), verify=False).path
 
 
 def replace_damaged(database: Path, source_file: Path) -> Path:
@@ -318,34 +380,41 @@ def replace_damaged(database: Path, source_file: Path) -> Path:
     verify_restorable(source_file)
     stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
     aside = database.with_name(f"{database.stem}-damaged-{stamp}{database.suffix}")
-    for suffix in ("", "-wal", "-shm"):
+    # The journal files first, the database last: a stale WAL left under the live name would
+    # be replayed into whatever file takes that name next.
+    for suffix in ("-wal", "-shm", ""):
         current = database.with_name(database.name + suffix)
         if current.exists():
             current.replace(aside.with_name(aside.name + suffix))
     source = _open_read_only(source_file)
     try:
+        # The copy keeps its attachments inside; opening it unpacks them.
         with atomic_path(database) as tmp:
             destination = sqlite3.connect(tmp)
             try:
                 source.backup(destination)
-                destination.execute(f"DROP TABLE IF EXISTS {FILES_TABLE}")
-                destination.commit()
             finally:
                 destination.close()
-        _place_files(source, database.with_name(database.name + "-attachments"))
     finally:
         source.close()
     return aside
 
 
-def _place_files(source: sqlite3.Connection, root: Path | None = None) -> None:
+def unpack_backup_files(connection: sqlite3.Connection) -> None:
+    """A database that is a backup copy (restored, or opened directly) carries its
+    attachments inside: put them in its attachments folder, then drop them from the file."""
+    if not _has_files(connection):
+        return
+    _place_files(connection)
+    connection.execute(f"DROP TABLE {FILES_TABLE}")
+
+
+def _place_files(source: sqlite3.Connection) -> None:
     """Write the backup's attachments into the attachments folder (before the records that
     point to them arrive), keeping any copy already there with the right content."""
     from app.meetings.attachments import attachments_dir
 
-    if not _has_files(source):
-        return
-    root = root or attachments_dir()
+    root = attachments_dir()
     for sha, stored_as, data in source.execute(
         f"SELECT sha256, stored_as, data FROM {FILES_TABLE}"
     ):
@@ -355,7 +424,7 @@ def _place_files(source: sqlite3.Connection, root: Path | None = None) -> None:
         current = _read_stored(root, stored_as)
         if current is not None and hashlib.sha256(current).hexdigest() == sha:
             continue
-        target.parent.mkdir(parents=True, exist_ok=True)
+        make_folder(target.parent)
         write_bytes_atomic(target, data)
 
 

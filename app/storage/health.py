@@ -1,9 +1,10 @@
 """Is the data sound?  The database's own checks, the attachments' hashes, the audit trail.
 
-quick_check runs at every start (it reads every page but skips the slow index cross-checks);
-the full integrity_check weekly and after a restore; all of it on demand (``safeduty check``,
-the settings page).  What is found is described in plain words, with the newest good backup
-to go back to.
+At every start: quick_check (it reads every page but skips the slow index cross-checks),
+every record against its last audit entry, and the trail's chain from where it was last found
+whole.  Weekly, after a restore and on demand (``safeduty check``, the settings page): the
+full integrity_check, every attachment hashed again, the whole chain.  What is found is
+described in plain words, with the newest good backup to go back to.
 """
 
 from __future__ import annotations
@@ -14,12 +15,16 @@ from dataclasses import dataclass, field
 
 import peewee
 
+from app.audit.verify import ChainPoint
 from app.i18n import _, ngettext
 from app.storage.db import database_proxy, raw_connection
 from app.storage.models import Housekeeping
 
 FULL_CHECK_EVERY = dt.timedelta(days=7)
 _LAST_FULL_CHECK = "last_full_check"
+# How far the audit trail's chain was found whole ("id:hash"): a start follows it from there,
+# the weekly and the requested checks from the beginning.
+_CHAIN_VERIFIED = "chain_verified"
 
 
 def quick_problems() -> list[str]:
@@ -43,14 +48,23 @@ def full_check_due(now: dt.datetime | None = None) -> bool:
 
 def note_full_check(when: dt.datetime | None = None) -> None:
     """Remember a passed full check (not when the file is open read-only: nothing is written)."""
+    _note(_LAST_FULL_CHECK, (when or dt.datetime.now()).isoformat(timespec="seconds"))
+
+
+def _note(key: str, value: str) -> None:
     if getattr(database_proxy.obj, "read_only", False):
         return
-    value = (when or dt.datetime.now()).isoformat(timespec="seconds")
     # A busy database: the check simply runs again next start.
     with contextlib.suppress(peewee.OperationalError):
-        Housekeeping.insert(key=_LAST_FULL_CHECK, value=value).on_conflict(
+        Housekeeping.insert(key=key, value=value).on_conflict(
             conflict_target=[Housekeeping.key], update={Housekeeping.value: value}
         ).execute()
+
+
+def chain_verified() -> ChainPoint | None:
+    row = Housekeeping.get_or_none(Housekeeping.key == _CHAIN_VERIFIED)
+    number, _sep, digest = (row.value if row else "").partition(":")
+    return ChainPoint(int(number), digest) if number.isdigit() and digest else None
 
 
 @dataclass
@@ -105,7 +119,11 @@ def check_health(*, full: bool = True) -> HealthReport:
         return report  # a damaged file cannot be read reliably for the rest
     if full:  # hashing every scan again takes a while: weekly and on demand
         report.attachments = [row.file_name for row in damaged_attachments()]
-    report.trail = [describe_problem(problem) for problem in trail_problems()]
-    if full:
+    end: list[ChainPoint] = []
+    problems = trail_problems(start=None if full else chain_verified(), end=end)
+    report.trail = [describe_problem(problem) for problem in problems]
+    if not problems and end:
+        _note(_CHAIN_VERIFIED, f"{end[0].entry_id}:{end[0].hash}")
+    if full and report.ok:
         note_full_check()
     return report

@@ -14,7 +14,13 @@ import peewee
 from app import __version__
 from app.i18n import _
 from app.storage import audit
-from app.storage.backup import backup_to, backups_folder, default_backup_name
+from app.storage.backup import (
+    backup_to,
+    backups_folder,
+    new_backup_path,
+    new_identity,
+    unpack_backup_files,
+)
 from app.storage.bulk import chunks
 from app.storage.db import SafeDutyDatabase, database_proxy, make_database, wrap_errors
 from app.storage.errors import NewerDatabaseError, StorageError
@@ -96,6 +102,7 @@ def install_default_rules() -> None:
 def _to_version_4(db: peewee.Database) -> None:
     """The audit trail: it begins with every record as the upgrade found it."""
     db.create_tables([AuditEntry, Housekeeping])
+    new_identity()
     with audit.recording_source("upgrade"):
         audit.record_baseline(db.connection())
 
@@ -124,6 +131,7 @@ def open_database(url: str, *, create: bool = True, read_only: bool = False) -> 
             _enter_read_only(db)
         else:
             _prepare_schema(db, create=create)
+            unpack_backup_files(db.connection())
             _start_recording(db)
     except StorageError:
         db.close()
@@ -199,6 +207,7 @@ def _prepare_schema(db: peewee.Database, *, create: bool) -> None:
         with db.atomic():
             db.create_tables(ALL_MODELS)
             SchemaVersion.create(version=CURRENT_VERSION, written_by=__version__)
+            new_identity()
             # The built-in duty lists and rules are the trail's first entries.
             _start_recording(db)
             install_default_duties()
@@ -209,7 +218,7 @@ def _prepare_schema(db: peewee.Database, *, create: bool) -> None:
     if version < CURRENT_VERSION:
         # Later steps that change records run before the triggers exist: a step after 4 that
         # edits rows must enter its changes itself (audit.append_entries), as 4 does.
-        backup_to(backups_folder() / default_backup_name(f"before-upgrade-v{version}"))
+        backup_to(new_backup_path(backups_folder(), f"before-upgrade-v{version}"))
         for step in range(version + 1, CURRENT_VERSION + 1):
             with db.atomic():
                 MIGRATIONS[step](db)

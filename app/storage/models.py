@@ -253,8 +253,8 @@ class AuditEntry(BaseModel):
     no longer matches its last entry.
     """
 
-    at = pw.CharField(max_length=40)  # local time with offset, ISO 8601
-    actor = pw.CharField(max_length=200)  # the clerk's name and the computer's login
+    at = pw.CharField(max_length=40, index=True)  # local time with offset, ISO 8601
+    actor = pw.CharField(max_length=200, index=True)  # the clerk's name and the login
     source = pw.CharField(max_length=200, default="")  # "roster import 名册.xlsx", "gui"
     action = pw.CharField(max_length=20)  # app.audit.recording.Action
     table_name = pw.CharField(max_length=60)

@@ -12,12 +12,23 @@ from PySide6.QtCore import QModelIndex, Qt
 from PySide6.QtGui import QFont
 
 from app.audit.describe import Names, action_label, change_summary, record_label, table_label
-from app.audit.trail import Entry, TrailFilter, count_entries, entries, moment_text, source_label
+from app.audit.trail import (
+    Entry,
+    TrailFilter,
+    count_entries,
+    entries,
+    moment_text,
+    searching,
+    source_label,
+)
 from app.i18n import _
 from app.storage.backup import BackupFile
 from ui.models.base import ListTableModel, ModelIndex
 
 PAGE = 500
+# Counting every match of a search through years of entries takes long: past this many the
+# list says "more than".
+COUNT_CAP = 10_000
 
 
 def size_text(size: int) -> str:
@@ -77,11 +88,27 @@ class AuditTableModel(ListTableModel[Entry]):
         """Read the first page for ``chosen`` (names of people and units read again too)."""
         self.filter = chosen
         self.names = Names()
-        self.total = count_entries(chosen)
-        self.set_rows(entries(chosen, 0, PAGE))
+        rows = entries(chosen, 0, PAGE)
+        # A short first page is the whole answer: no count needed.  A text search through
+        # years of entries is not counted past what was read ("500 or more").
+        if len(rows) < PAGE:
+            self.total = len(rows)
+        elif searching(chosen):
+            self.total = COUNT_CAP + 1
+        else:
+            self.total = count_entries(chosen, COUNT_CAP)
+        self.set_rows(rows)
+
+    @property
+    def more_than_counted(self) -> bool:
+        return self.total > COUNT_CAP
 
     def canFetchMore(self, parent: ModelIndex = QModelIndex()) -> bool:  # noqa: B008
-        return not parent.isValid() and len(self._rows) < self.total
+        if parent.isValid():
+            return False
+        return len(self._rows) < self.total or (
+            self.more_than_counted and len(self._rows) % PAGE == 0
+        )
 
     def fetchMore(self, parent: ModelIndex = QModelIndex()) -> None:  # noqa: B008
         if parent.isValid():
@@ -90,6 +117,8 @@ class AuditTableModel(ListTableModel[Entry]):
         if not more:
             self.total = len(self._rows)
             return
+        if len(more) < PAGE:
+            self.total = len(self._rows) + len(more)  # the end of the matches is known now
         first = len(self._rows)
         self.beginInsertRows(QModelIndex(), first, first + len(more) - 1)
         self._rows.extend(more)

@@ -47,6 +47,6 @@ class SettingsPage(QWidget):
     def _tab_shown(self, _index: int) -> None:
         current = self.tabs.currentWidget()
         if current is self.audit:
-            self.audit.refresh()
+            self.audit.reload()
         elif current is self.data:
             self.data.refresh()

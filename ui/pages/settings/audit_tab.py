@@ -27,11 +27,19 @@ from PySide6.QtWidgets import (
 )
 
 from app.audit.describe import Names, action_label, field_changes, table_label, table_labels
-from app.audit.trail import Entry, TrailFilter, actors, export_trail, moment_text, source_label
+from app.audit.trail import (
+    Entry,
+    TrailFilter,
+    actors,
+    export_trail,
+    moment_text,
+    searching,
+    source_label,
+)
 from app.i18n import _, ngettext
 from app.storage.audit import Action
 from ui.errors import show_error
-from ui.models.safety_models import AuditTableModel
+from ui.models.safety_models import COUNT_CAP, AuditTableModel
 from ui.state import last_folder, remember_folder
 from ui.tasks import Op
 from ui.widgets.cards import muted
@@ -212,9 +220,13 @@ class AuditTab(QWidget):
         self.until_edit.setVisible(custom)
         self.refresh()
 
-    def refresh(self) -> None:
-        """Read the trail again with the filters shown (people who made changes too)."""
+    def reload(self) -> None:
+        """The tab is shown: the people who made changes, then the entries, read again."""
         self._fill_actors()
+        self.refresh()
+
+    def refresh(self) -> None:
+        """Read the trail again with the filters shown."""
         chosen = self.current_filter()
         if chosen.since and chosen.until and chosen.since > chosen.until:
             self.model.set_rows([])
@@ -226,9 +238,18 @@ class AuditTab(QWidget):
             for column in range(4):
                 self.table.resizeColumnToContents(column)
         total = self.model.total
-        self.count_label.setText(
-            ngettext("{count} change", "{count} changes", total).format(count=total)
-        )
+        if self.model.more_than_counted and searching(chosen):
+            self.count_label.setText(
+                _("{count} or more changes; scroll down for more").format(
+                    count=self.model.rowCount()
+                )
+            )
+        elif self.model.more_than_counted:
+            self.count_label.setText(_("More than {count} changes").format(count=f"{COUNT_CAP:,}"))
+        else:
+            self.count_label.setText(
+                ngettext("{count} change", "{count} changes", total).format(count=total)
+            )
         if total:
             self.table.selectRow(0)
         else:

@@ -34,6 +34,7 @@ from app.storage.backup import (
     default_backup_name,
     default_backups_folder,
     list_backups,
+    new_backup_path,
 )
 from app.storage.db import database_path, database_proxy
 from app.storage.health import HealthReport, check_health, last_full_check
@@ -260,7 +261,7 @@ class DataTab(QWidget):
 
     def backup_now(self) -> Op:
         def work() -> BackupResult:
-            return backup_to(backups_folder() / default_backup_name("manual"))
+            return backup_to(new_backup_path(backups_folder(), "manual"))
 
         return self._run_backup(work)
 
