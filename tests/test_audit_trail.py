@@ -571,7 +571,7 @@ def varied() -> dict[str, int]:
 
 
 def matching(chosen: TrailFilter) -> list[AuditEntry]:
-    found = entries(chosen, 0, 10_000)
+    found = entries(chosen, None, 10_000)
     assert count_entries(chosen) == len(found)
     return found
 
@@ -652,10 +652,15 @@ def test_entries_come_a_page_at_a_time_newest_first() -> None:
     for i in range(23):
         Person.create(name=f"人{i}")
     chosen = TrailFilter(table="person")
-    everything = entries(chosen, 0, 1000)
+    everything = entries(chosen, None, 1000)
     assert len(everything) == 23 == count_entries(chosen)
     assert [e.id for e in everything] == sorted((e.id for e in everything), reverse=True)
-    pages = [entries(chosen, offset, 5) for offset in range(0, 30, 5)]
+    # Each page starts before the last entry of the one before it.
+    pages, before = [], None
+    for _page in range(6):
+        page = entries(chosen, before, 5)
+        pages.append(page)
+        before = page[-1].id if page else before
     assert [len(page) for page in pages] == [5, 5, 5, 5, 3, 0]
     assert [e.id for page in pages for e in page] == [e.id for e in everything]
 

@@ -95,7 +95,7 @@ def _list(args: argparse.Namespace) -> int:
 
     if args.limit < 1 or args.limit > 100_000:
         raise cli.CliError(_("--limit must be between 1 and 100000"))
-    found = entries(_filter(args), 0, args.limit)
+    found = entries(_filter(args), None, args.limit)
     if args.format == "json":
         json.dump(
             [

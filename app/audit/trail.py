@@ -103,15 +103,13 @@ def count_entries(chosen: TrailFilter, cap: int | None = None) -> int:
     return query.count()
 
 
-def entries(chosen: TrailFilter, offset: int = 0, limit: int = 500) -> list[Entry]:
-    """A page of matching entries, newest first."""
-    query = (
-        AuditEntry.select()
-        .where(_where(chosen))
-        .order_by(AuditEntry.id.desc())
-        .offset(offset)
-        .limit(limit)
-    )
+def entries(chosen: TrailFilter, before: int | None = None, limit: int = 500) -> list[Entry]:
+    """A page of matching entries, newest first; the next page starts ``before`` the last
+    entry's id (not at an offset, which would read every skipped entry again)."""
+    condition = _where(chosen)
+    if before is not None:
+        condition &= AuditEntry.id < before
+    query = AuditEntry.select().where(condition).order_by(AuditEntry.id.desc()).limit(limit)
     return [_entry(row) for row in query]
 
 
@@ -187,9 +185,9 @@ EXPORT_COLUMNS = (
 
 
 def _export_rows(chosen: TrailFilter, names: Names) -> Iterator[list[object]]:
-    offset = 0
-    while offset < EXPORT_LIMIT:
-        page = entries(chosen, offset, 2000)
+    written, before = 0, None
+    while written < EXPORT_LIMIT:
+        page = entries(chosen, before, 2000)
         if not page:
             return
         for entry in page:
@@ -206,7 +204,8 @@ def _export_rows(chosen: TrailFilter, names: Names) -> Iterator[list[object]]:
                 values_text(entry.before, names),
                 values_text(entry.after, names),
             ]
-        offset += len(page)
+        written += len(page)
+        before = page[-1].id
 
 
 def export_trail(path: str | Path, chosen: TrailFilter | None = None) -> int:
@@ -217,4 +216,5 @@ def export_trail(path: str | Path, chosen: TrailFilter | None = None) -> int:
         _export_rows(chosen or TrailFilter(), Names()),
         title="操作记录（审计追踪）",
         sheet_name="操作记录",
+        streaming=True,
     )

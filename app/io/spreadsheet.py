@@ -16,6 +16,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import itertools
 import math
 import re
 import unicodedata
@@ -426,8 +427,13 @@ def write_table(
     title: str | None = None,
     sheet_name: str = DEFAULT_SHEET_NAME,
     merge_down: Sequence[int] = (),
+    streaming: bool = False,
 ) -> int:
     """Write a header and rows to .xlsx or .csv, atomically; returns the number of rows.
+
+    ``streaming``: the rows may run to hundreds of thousands (the audit trail): the .xlsx is
+    written row by row as they come, in little memory, with the title in a plain bold cell
+    (openpyxl's write-only sheets cannot merge) and no ``merge_down``.
 
     The .xlsx gets ``title`` in a merged row above the header; a CSV has no title row (a
     title would read as a broken header in other programs).  In the .xlsx, runs of equal,
@@ -438,6 +444,9 @@ def write_table(
     """
     path = Path(path)
     suffix = path.suffix.lower()
+    if suffix == ".xlsx" and streaming:
+        with atomic_path(path) as tmp:
+            return _stream_workbook(tmp, columns, rows, title, sheet_name)
     if suffix == ".xlsx":
         book, count = _build_workbook(columns, rows, title, sheet_name, merge_down)
         with atomic_path(path) as tmp:
@@ -534,6 +543,55 @@ def _build_workbook(
         _merge_runs(sheet, index + 1, header_row + 1, header_row + count)
     sheet.freeze_panes = sheet.cell(row=header_row + 1, column=1)
     return book, count
+
+
+def _stream_workbook(
+    target: Path,
+    columns: Sequence[str],
+    rows: Iterable[Sequence[object]],
+    title: str | None,
+    sheet_name: str,
+) -> int:
+    """Write a workbook row by row (openpyxl's write-only mode); the number of rows."""
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.styles import Alignment, Font
+
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet(_sheet_title(sheet_name))
+    # Column widths must be set before the first row: measured on the first rows, held back.
+    rows = iter(rows)
+    sample = [[_export_value(value) for value in row] for row in itertools.islice(rows, 2000)]
+    widths = [_display_width(name) for name in columns]
+    for values in sample:
+        for index, value in enumerate(values[: len(widths)]):
+            widths[index] = max(widths[index], _display_width(value))
+    for index, width in enumerate(widths):
+        sheet.column_dimensions[_column_letter(index)].width = min(max(width + 2, 6), 50)
+    header_row = 2 if title else 1
+    sheet.freeze_panes = f"A{header_row + 1}"
+
+    def cells(values: Sequence[object], font: Font | None = None) -> list[Cell]:
+        row = []
+        for value in values:
+            cell = WriteOnlyCell(sheet, value=value)
+            if font is not None:
+                cell.font = font
+                cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+            if _may_not_stay_text(value) or font is not None:
+                _keep_as_text(cell)
+            row.append(cell)
+        return row
+
+    if title:
+        sheet.append(cells([_export_value(title)], Font(bold=True, size=14)))
+    sheet.append(cells([_export_value(name) for name in columns], Font(bold=True)))
+    count = 0
+    for values in itertools.chain(sample, ([_export_value(v) for v in row] for row in rows)):
+        sheet.append(cells(values))
+        count += 1
+    book.save(target)
+    return count
 
 
 def _merge_runs(sheet: Worksheet, column: int, first: int, last: int) -> None:

@@ -88,7 +88,7 @@ class AuditTableModel(ListTableModel[Entry]):
         """Read the first page for ``chosen`` (names of people and units read again too)."""
         self.filter = chosen
         self.names = Names()
-        rows = entries(chosen, 0, PAGE)
+        rows = entries(chosen, None, PAGE)
         # A short first page is the whole answer: no count needed.  A text search through
         # years of entries is not counted past what was read ("500 or more").
         if len(rows) < PAGE:
@@ -113,7 +113,8 @@ class AuditTableModel(ListTableModel[Entry]):
     def fetchMore(self, parent: ModelIndex = QModelIndex()) -> None:  # noqa: B008
         if parent.isValid():
             return
-        more = entries(self.filter, len(self._rows), PAGE)
+        last = self._rows[-1].id if self._rows else None
+        more = entries(self.filter, last, PAGE)
         if not more:
             self.total = len(self._rows)
             return
