@@ -50,6 +50,15 @@ def _date(text: str) -> dt.date:
         ) from None
 
 
+def _page(text: str) -> str:
+    """A page of the window, or one of its tabs ("settings/audit")."""
+    if text.partition("/")[0] not in PAGES:
+        raise argparse.ArgumentTypeError(
+            _("“{value}” is not a page; one of {pages}").format(value=text, pages=", ".join(PAGES))
+        )
+    return text
+
+
 def _translate_argparse() -> None:
     # argparse looks its messages up through module-level gettext functions of its own; it
     # has no other hook.  Pointing them at our catalog makes usage errors and --help speak
@@ -110,7 +119,15 @@ def build_parser(*, commands: bool = True) -> argparse.ArgumentParser:
     add_audit_commands(areas)
 
     shot = areas.add_parser("screenshot", help=_("render GUI pages to PNG offscreen"))
-    shot.add_argument("page", nargs="?", choices=PAGES)
+    shot.add_argument(
+        "page",
+        nargs="?",
+        type=_page,
+        metavar="PAGE",
+        help=_("one of {pages}; PAGE/TAB for a tab (settings/audit)").format(
+            pages=", ".join(PAGES)
+        ),
+    )
     shot.add_argument("out", nargs="?", type=Path)
     shot.add_argument("--all", dest="all_dir", type=Path, metavar="DIR")
     shot.add_argument("--size", default="1280x800", help=argparse.SUPPRESS)
@@ -254,7 +271,10 @@ def _screenshot(args: argparse.Namespace) -> int:
         targets = {page: args.all_dir / f"{page}.png" for page in PAGES}
     else:
         targets = {args.page: args.out}
-    render_pages(targets, size=(width, height))
+    try:
+        render_pages(targets, size=(width, height))
+    except (KeyError, ValueError) as error:  # a page or tab the window does not have
+        raise CliError(_("Unknown page: {page}").format(page=error.args[0])) from None
     for path in targets.values():
         print(path)
     return EXIT_OK

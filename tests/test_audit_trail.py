@@ -843,3 +843,30 @@ def test_a_command_s_changes_name_the_command_and_the_operator(
     # The database's path is not part of it; the command and its words are.
     assert ("safeduty demo --today 2026-03-01", f"张敏 ({login_name()})") in rows
     assert all("子目录" not in source for source, _actor in rows)
+
+
+def test_codes_and_columns_read_as_words_of_their_kind_of_record() -> None:
+    from app.audit.describe import field_changes, field_label
+    from app.meetings.kinds import MeetingKind
+    from app.org.kinds import UnitKind
+
+    assert field_label("title", "meeting") == "会议名称"
+    assert field_label("title", "post") == "职务名称"
+    assert field_label("name", "person") == "姓名"
+    assert field_label("name", "unit") == "名称"
+    changes = {
+        change.column: change
+        for change in field_changes(
+            {"kind": "village", "name": "常青村"},
+            {"kind": "community", "name": "常青社区"},
+            table="unit",
+        )
+    }
+    assert changes["kind"].before == UnitKind.VILLAGE.label
+    assert changes["kind"].after == UnitKind.COMMUNITY.label
+    assert changes["kind"].label == "单位类别" and changes["kind"].changed
+    # A code this version does not know is shown as it is, not refused.
+    meeting = field_changes({}, {"kind": "no_such_kind"}, table="meeting")[0]
+    assert meeting.after == "no_such_kind"
+    known = field_changes({}, {"kind": MeetingKind.OTHER.value}, table="meeting")[0]
+    assert known.after == MeetingKind.OTHER.label

@@ -35,7 +35,7 @@ def render_pages(targets: dict[str, Path], size: tuple[int, int] = (1280, 800)) 
     written: list[Path] = []
     try:
         for key in targets:
-            if key not in window.pages:
+            if key.partition("/")[0] not in window.pages:
                 raise ValueError(_("Unknown page: {page}").format(page=key))
         for key, out in targets.items():
             window.show_page(key)

@@ -122,7 +122,7 @@ def _list(args: argparse.Namespace) -> int:
     for entry in found:
         what = table_label(entry.table) if entry.table else ""
         record = record_label(entry.table, entry.values, names)
-        changed = change_summary(entry.before, entry.after)
+        changed = change_summary(entry.before, entry.after, entry.table)
         print(
             "\t".join(
                 part

@@ -11,6 +11,7 @@ import functools
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from app.audit.verify import Finding, Problem
 from app.i18n import _, current_language, pgettext
@@ -139,8 +140,61 @@ def action_label(action: str) -> str:
     return _action_labels(current_language()).get(action, action)
 
 
-def field_label(column: str) -> str:
-    return _field_labels(current_language()).get(column, column)
+@functools.cache
+def _table_field_labels(language: str) -> dict[tuple[str, str], str]:
+    """Where a column means something else in one kind of record."""
+    return {
+        ("person", "name"): pgettext("audit: field", "Full name"),
+        ("meeting", "title"): pgettext("audit: field", "Title of the meeting"),
+        ("meeting", "kind"): pgettext("audit: field", "Kind of meeting"),
+        ("unit", "kind"): pgettext("audit: field", "Kind of unit"),
+        ("post", "kind"): pgettext("audit: field", "Kind of post"),
+        ("leading_group", "name"): pgettext("audit: field", "Name of the group"),
+    }
+
+
+def field_label(column: str, table: str = "") -> str:
+    language = current_language()
+    special = _table_field_labels(language).get((table, column))
+    return special or _field_labels(language).get(column, column)
+
+
+@functools.cache
+def _code_enums() -> tuple[dict[str, Any], dict[str, Any]]:
+    """The enums whose codes columns hold: by table for "kind", by column for the rest."""
+    from app.meetings.kinds import MeetingKind
+    from app.obligations.periods import Period
+    from app.obligations.rules import Activity, SubjectKind
+    from app.org.kinds import PostKind, RiskClass, UnitKind
+    from app.responsibility.levels import Level
+    from app.responsibility.matrix import Column
+    from app.roster.roles import GroupRole, OfficeRole
+
+    kinds = {"meeting": MeetingKind, "unit": UnitKind, "post": PostKind}
+    codes = {
+        "post_kind": PostKind,
+        "risk_class": RiskClass,
+        "level": Level,
+        "role": GroupRole,
+        "office_role": OfficeRole,
+        "period": Period,
+        "subject_kind": SubjectKind,
+        "activity": Activity,
+        "column": Column,  # the matrix's columns
+    }
+    return kinds, codes
+
+
+def _code_label(table: str, column: str, code: str) -> str | None:
+    """The label of a code ("government_special" → "政府安全生产专题会议"), if it is one."""
+    kinds, codes = _code_enums()
+    enum = kinds.get(table) if column == "kind" else codes.get(column)
+    if enum is None:
+        return None
+    try:
+        return str(enum(code).label)
+    except ValueError:
+        return None  # a code this version does not know: shown as it is
 
 
 def parse(values: str | None) -> dict[str, object]:
@@ -170,12 +224,15 @@ class Names:
         return self._meetings.get(meeting_id)
 
 
-def value_text(column: str, value: object, names: Names | None = None) -> str:
+def value_text(column: str, value: object, names: Names | None = None, table: str = "") -> str:
     """A column's value as a person reads it."""
     if value is None or value == "":
         return "—"
     if column in _BOOLEAN_COLUMNS:
         return _("yes") if value in (1, True, "1") else _("no")
+    label = _code_label(table, column, value) if isinstance(value, str) else None
+    if label is not None:
+        return label
     if names is not None and isinstance(value, int):
         name = None
         if column in _PERSON_COLUMNS:
@@ -223,28 +280,33 @@ class FieldChange:
 
 
 def field_changes(
-    before: Mapping[str, object], after: Mapping[str, object], names: Names | None = None
+    before: Mapping[str, object],
+    after: Mapping[str, object],
+    names: Names | None = None,
+    table: str = "",
 ) -> list[FieldChange]:
     """Every column of the record, before and after, marking the ones that differ."""
     columns = list(after) + [column for column in before if column not in after]
     return [
         FieldChange(
             column,
-            field_label(column),
-            value_text(column, before.get(column), names) if before else "",
-            value_text(column, after.get(column), names) if after else "",
+            field_label(column, table),
+            value_text(column, before.get(column), names, table) if before else "",
+            value_text(column, after.get(column), names, table) if after else "",
             bool(before) and bool(after) and before.get(column) != after.get(column),
         )
         for column in columns
     ]
 
 
-def change_summary(before: Mapping[str, object], after: Mapping[str, object]) -> str:
+def change_summary(
+    before: Mapping[str, object], after: Mapping[str, object], table: str = ""
+) -> str:
     """The changed fields' labels for a list ("职务、结束日期"); empty unless both sides exist."""
     if not before or not after:
         return ""
     changed = [
-        field_label(column)
+        field_label(column, table)
         for column in after
         if column != "id" and before.get(column) != after.get(column)
     ]

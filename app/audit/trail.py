@@ -164,8 +164,8 @@ def moment_text(entry: Entry) -> str:
     return moment.strftime("%Y-%m-%d %H:%M:%S") if moment else entry.at
 
 
-def values_text(values: dict[str, object], names: Names) -> str:
-    lines = field_changes({}, values, names)
+def values_text(values: dict[str, object], names: Names, table: str = "") -> str:
+    lines = field_changes({}, values, names, table)
     return "\n".join(f"{change.label}：{change.after}" for change in lines)
 
 
@@ -200,9 +200,9 @@ def _export_rows(chosen: TrailFilter, names: Names) -> Iterator[list[object]]:
                 table_label(entry.table) if entry.table else "",
                 entry.record_id if entry.record_id is not None else "",
                 record_label(entry.table, entry.values, names),
-                change_summary(entry.before, entry.after),
-                values_text(entry.before, names),
-                values_text(entry.after, names),
+                change_summary(entry.before, entry.after, entry.table),
+                values_text(entry.before, names, entry.table),
+                values_text(entry.after, names, entry.table),
             ]
         written += len(page)
         before = page[-1].id

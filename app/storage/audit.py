@@ -62,6 +62,11 @@ _LOGIN = login_name()
 _Who.actor = _LOGIN
 
 
+def login() -> str:
+    """This computer's login, as entries record it: "zhangmin@OFFICE-PC"."""
+    return _LOGIN
+
+
 def set_operator(name: str) -> None:
     _Who.operator = name.strip()
     _Who.actor = f"{_Who.operator} ({_LOGIN})" if _Who.operator else _LOGIN

@@ -153,4 +153,4 @@ class AuditTableModel(ListTableModel[Entry]):
             return table_label(entry.table) if entry.table else ""
         if column == 4:
             return record_label(entry.table, entry.values, self.names)
-        return change_summary(entry.before, entry.after)
+        return change_summary(entry.before, entry.after, entry.table)

@@ -315,7 +315,7 @@ class AuditTab(QWidget):
                 number=entry.id,
             )
         )
-        changes = field_changes(entry.before, entry.after, self.model.names or Names())
+        changes = field_changes(entry.before, entry.after, self.model.names or Names(), entry.table)
         self.fields.setRowCount(len(changes))
         for row, change in enumerate(changes):
             for column, text in enumerate((change.label, change.before, change.after)):

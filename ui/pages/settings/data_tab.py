@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
 
 from app.config import Settings
 from app.i18n import _
-from app.storage.audit import login_name, set_operator
+from app.storage.audit import login, set_operator
 from app.storage.backup import (
     BackupResult,
     backup_to,
@@ -167,7 +167,7 @@ class DataTab(QWidget):
                 _(
                     "Recorded with every change in the audit trail, with this computer's "
                     "login ({login}). Useful when several people share one login."
-                ).format(login=login_name()),
+                ).format(login=login()),
                 operator_box,
             ),
         )
