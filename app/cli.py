@@ -281,7 +281,6 @@ def _screenshot(args: argparse.Namespace) -> int:
 
 
 def _check(args: argparse.Namespace) -> int:
-    from app.storage.backup import newest_good_backup
     from app.storage.health import check_health
 
     report = check_health(full=True)
@@ -292,16 +291,7 @@ def _check(args: argparse.Namespace) -> int:
         return EXIT_OK
     for line in report.summary():
         print(line, file=sys.stderr)
-    good = newest_good_backup()
-    if good is not None:
-        print(
-            _("The newest good backup is {file} ({when}); restore it with: {command}").format(
-                file=good.path.name,
-                when=good.taken.strftime("%Y-%m-%d %H:%M"),
-                command=f"safeduty restore {good.path}",
-            ),
-            file=sys.stderr,
-        )
+    _point_to_newest_good_backup()
     raise CliError(_("The check found problems; nothing was changed."))
 
 
@@ -403,18 +393,29 @@ def _with_database(
     db_url: str, handler: Callable[[argparse.Namespace], int], args: argparse.Namespace
 ) -> int:
     from app.storage.db import database_proxy, sqlite_path_from_url
+    from app.storage.errors import DatabaseDamagedError
     from app.storage.location import on_network_share
-    from app.storage.lock import DatabaseLock, in_use_message
+    from app.storage.lock import in_use_message, lock_for
     from app.storage.migrations import close_database, open_database
 
     path = sqlite_path_from_url(db_url)
-    lock = DatabaseLock(path) if path is not None and path.parent.is_dir() else None
+    creates = getattr(args, "creates_database", False)
+    lock = lock_for(path, create=creates)
     # A database another SafeDuty has open is read, never written: lists, prints, exports
     # and backups work; a change is refused with the holder's name.
     busy = lock is not None and not lock.acquire()
     try:
         # Commands that only read or copy out refuse a database that is not there yet.
-        open_database(db_url, create=getattr(args, "creates_database", False), read_only=busy)
+        try:
+            open_database(db_url, create=creates, read_only=busy)
+        except DatabaseDamagedError as error:
+            # "restore FILE" is the way out of a database too damaged to open.
+            if args.handler is _restore and not busy and path is not None:
+                _restore_damaged(db_url, path, args.file)
+                return EXIT_OK
+            print(str(error), file=sys.stderr)
+            _point_to_newest_good_backup()
+            return EXIT_BAD_INPUT
         if busy and lock is not None:
             database_proxy.obj.busy_message = in_use_message(lock)
         if path is not None and on_network_share(path):
@@ -426,6 +427,43 @@ def _with_database(
     finally:
         if lock is not None:
             lock.release()
+
+
+def _point_to_newest_good_backup() -> None:
+    """On stderr: the backup to go back to, and the command that does it."""
+    from app.storage.backup import newest_good_backup
+    from app.storage.errors import StorageError
+
+    try:
+        good = newest_good_backup()
+    except StorageError:
+        return
+    if good is not None:
+        print(
+            _("The newest good backup is {file} ({when}); restore it with: {command}").format(
+                file=good.path.name,
+                when=good.taken.strftime("%Y-%m-%d %H:%M"),
+                command=f"safeduty restore {good.path}",
+            ),
+            file=sys.stderr,
+        )
+
+
+def _restore_damaged(db_url: str, path: Path, backup: Path) -> None:
+    from app.storage.backup import note_restore, replace_damaged
+    from app.storage.migrations import close_database, open_database
+
+    aside = replace_damaged(path, backup)
+    open_database(db_url)
+    try:
+        note_restore(backup)
+    finally:
+        close_database()
+    print(
+        _("Restored from {file}; the damaged database is kept as {copy}").format(
+            file=backup, copy=aside
+        )
+    )
 
 
 def network_share_warning() -> str:

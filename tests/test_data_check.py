@@ -328,3 +328,24 @@ def test_the_check_leaves_the_database_open_in_the_proxy_closed() -> None:
     # main() closes what it opened; the next command starts clean.
     assert check(db_file()) == 0
     assert database_proxy.obj.is_closed()
+
+
+def test_a_database_too_damaged_to_open_points_to_its_backup_and_restore_brings_it_back(
+    demo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    newest = newest_backup_of(demo, capsys)
+    garbage = b"not a database at all " * 300
+    demo.write_bytes(garbage)
+    assert check(demo) == 1
+    err = capsys.readouterr().err
+    assert "Traceback" not in err and newest.name in err
+    assert f"safeduty restore {newest}" in err
+    # The same restore command gets it back, keeping the damaged file beside it.
+    assert main(["--db", str(demo), "restore", str(newest)]) == 0
+    out = capsys.readouterr().out
+    damaged = list(demo.parent.glob(f"{demo.stem}-damaged-*{demo.suffix}"))
+    assert len(damaged) == 1 and damaged[0].read_bytes() == garbage
+    assert damaged[0].name in out
+    assert check(demo) == 0
+    assert main(["--db", str(demo), "audit", "list", "--limit", "1", "--format", "json"]) == 0
+    assert '"action": "restore"' in capsys.readouterr().out

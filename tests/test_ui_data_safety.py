@@ -293,3 +293,27 @@ def test_a_damaged_database_without_a_backup_is_not_opened(
     monkeypatch.setattr(application, "_cannot_open", told.append)
     assert not application._open_or_recover(str(fresh_database), fresh_database, read_only=False)
     assert told and fresh_database.read_bytes().startswith(b"garbage")
+
+
+def test_a_failing_automatic_backup_stays_in_sight_until_one_succeeds(
+    window: MainWindow, qtbot, tmp_path: Path
+) -> None:
+    Person.create(name="张敏")
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder")
+    settings = Settings.load()
+    settings.backup_folder = str(blocker / "backups")  # cannot be made: a file is in the way
+    settings.save()
+    safety = DataSafety(window)
+    safety.start()
+    idle(qtbot)
+    qtbot.waitUntil(lambda: window.banner.isVisibleTo(window), timeout=10000)
+    assert str(blocker) in window.banner.text()
+    window.show_banner("只读", key="start")
+    settings.backup_folder = None
+    settings.save()
+    safety.backup_if_due(at_start=True)
+    idle(qtbot)
+    qtbot.waitUntil(lambda: not safety._busy, timeout=10000)
+    assert window.banner.text() == "只读"  # the other notes stay
+    assert [b.reason for b in list_backups()] == ["auto"]

@@ -120,7 +120,7 @@ def run(db_url: str) -> int:
     from app.storage.audit import set_operator, set_source
     from app.storage.db import database_proxy, sqlite_path_from_url
     from app.storage.location import on_network_share
-    from app.storage.lock import DatabaseLock, in_use_message
+    from app.storage.lock import in_use_message, lock_for
     from app.storage.migrations import close_database
     from ui.errors import install_exception_hook
     from ui.main_window import MainWindow
@@ -130,7 +130,7 @@ def run(db_url: str) -> int:
     set_operator(Settings.load().operator_name)
     set_source("gui")
     path = sqlite_path_from_url(db_url)
-    lock = DatabaseLock(path) if path is not None and path.parent.is_dir() else None
+    lock = lock_for(path, create=True)
     # One program per database: a second one only reads.
     read_only = lock is not None and not lock.acquire()
     try:

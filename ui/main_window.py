@@ -130,6 +130,7 @@ class MainWindow(QMainWindow):
         self.banner.setWordWrap(True)
         self.banner.setStyleSheet(BANNER_STYLE)
         self.banner.hide()
+        self._notices: dict[str, str] = {}
         central = QWidget(self)
         central_layout = QVBoxLayout(central)
         central_layout.setContentsMargins(0, 0, 0, 0)
@@ -282,10 +283,12 @@ class MainWindow(QMainWindow):
             _("{app} — {place}").format(app=app_title(), place=place) if place else app_title()
         )
 
-    def show_banner(self, text: str) -> None:
-        """A standing note across the window's top (empty text: none)."""
-        self.banner.setText(text)
-        self.banner.setVisible(bool(text))
+    def show_banner(self, text: str, key: str = "start") -> None:
+        """A standing note across the window's top, one per ``key`` (empty text: none)."""
+        self._notices[key] = text
+        shown = "\n".join(note for note in self._notices.values() if note)
+        self.banner.setText(shown)
+        self.banner.setVisible(bool(shown))
 
     def reload(self) -> None:
         """The database was replaced (a restore): build every page again from it."""

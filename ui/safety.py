@@ -91,6 +91,7 @@ class DataSafety(QObject):
 
     def _backed_up(self, result: BackupResult | None) -> None:
         self._busy = False
+        self.window.show_banner("", key="backup")
         if result is not None:
             self.backup_taken.emit(result)
             self.window.show_message(
@@ -104,7 +105,14 @@ class DataSafety(QObject):
         from app.errors import user_message
 
         message = user_message(error) or str(error)
-        self.window.show_message(_("The automatic backup failed: {reason}").format(reason=message))
+        # Said where it stays in sight until a backup succeeds again.
+        self.window.show_banner(
+            _(
+                "The automatic backup failed: {reason} Choose a backup folder that can be "
+                "written in Settings › Data safety."
+            ).format(reason=message),
+            key="backup",
+        )
 
 
 def offer_backup(window: MainWindow, problems: list[str]) -> None:

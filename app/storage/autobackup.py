@@ -24,6 +24,7 @@ from app.storage.backup import (
     new_backup_path,
 )
 from app.storage.db import raw_connection
+from app.storage.errors import StorageError
 
 INTERVAL = dt.timedelta(minutes=30)
 KEEP_NEWEST = 2
@@ -113,7 +114,10 @@ class AutoBackup:
     def __init__(self) -> None:
         self.last_mark: str | None = None
         self.last_time: dt.datetime | None = None
-        newest = next((b for b in list_backups() if b.reason == AUTO), None)
+        try:
+            newest = next((b for b in list_backups() if b.reason == AUTO), None)
+        except StorageError:
+            newest = None  # the folder cannot be used now: the first backup will say so
         if newest is not None:
             self.last_mark = _file_mark(newest.path)
             self.last_time = newest.taken

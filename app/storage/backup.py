@@ -20,6 +20,7 @@ from pathlib import Path
 import peewee
 
 from app.config import Settings
+from app.errors import os_reason
 from app.fileio import atomic_path, make_folder, write_bytes_atomic
 from app.i18n import _
 from app.storage.db import database_path, database_proxy, raw_connection
@@ -246,7 +247,7 @@ def backups_folder() -> Path:
     except OSError as error:
         raise StorageError(
             _("The backup folder {folder} cannot be used: {reason}").format(
-                folder=folder, reason=error.strerror or error
+                folder=folder, reason=os_reason(error)
             )
         ) from error
     return folder

@@ -78,6 +78,19 @@ class DatabaseLock:
         self._lock.release()
 
 
+def lock_for(path: Path | None, *, create: bool) -> DatabaseLock | None:
+    """The lock of the database file at ``path``; None where there is nothing to guard yet
+    (no such file, and the command would not create it: no stray lock file beside a typo)."""
+    if path is None:
+        return None
+    if create:
+        with contextlib.suppress(OSError):  # the folder's problem is told by opening
+            path.parent.mkdir(parents=True, exist_ok=True)
+    elif not path.exists():
+        return None
+    return DatabaseLock(path) if path.parent.is_dir() else None
+
+
 def in_use_message(lock: DatabaseLock) -> str:
     holder = lock.holder()
     if holder is None:
