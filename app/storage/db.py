@@ -51,7 +51,8 @@ class SafeDutyDatabase(peewee.SqliteDatabase):
     busy_message = ""  # why it is read-only: whose program has it open
 
     def _add_conn_hooks(self, conn: sqlite3.Connection) -> None:
-        super()._add_conn_hooks(conn)
+        # peewee's own hook for each new connection (not in its type stubs).
+        super()._add_conn_hooks(conn)  # type: ignore[misc]
         audit.register_functions(conn)
         if self.recording:
             audit.install_triggers(conn)

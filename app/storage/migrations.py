@@ -193,7 +193,7 @@ def schema_version(db: peewee.Database) -> int | None:
     return row.version if row else None
 
 
-def _prepare_schema(db: peewee.Database, *, create: bool) -> None:
+def _prepare_schema(db: SafeDutyDatabase, *, create: bool) -> None:
     version = schema_version(db)
     if version is None:
         if db.get_tables():
