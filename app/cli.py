@@ -296,8 +296,19 @@ def _check(args: argparse.Namespace) -> int:
 
 
 def _backup(args: argparse.Namespace) -> int:
-    from app.storage.backup import backup_to
+    from app.storage.backup import backup_to, verify_database_file
+    from app.storage.errors import StorageError
 
+    if args.file.exists():
+        # Replacing an older backup is what a nightly script does; a workbook is not.
+        try:
+            verify_database_file(args.file)
+        except StorageError:
+            raise CliError(
+                _("{file} exists and is not a SafeDuty backup; choose another name.").format(
+                    file=args.file
+                )
+            ) from None
     result = backup_to(args.file)
     print(
         ngettext(
@@ -450,13 +461,11 @@ def _point_to_newest_good_backup() -> None:
 
 
 def _restore_damaged(db_url: str, path: Path, backup: Path) -> None:
-    from app.storage.backup import note_restore, replace_damaged
-    from app.storage.migrations import close_database, open_database
+    from app.storage.backup import recover_damaged
+    from app.storage.migrations import close_database
 
-    aside = replace_damaged(path, backup)
-    open_database(db_url)
     try:
-        note_restore(backup)
+        aside = recover_damaged(db_url, path, backup)
     finally:
         close_database()
     print(

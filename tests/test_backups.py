@@ -290,8 +290,12 @@ def test_a_restore_that_fails_the_full_check_is_reported(
 
     copy = backup_to(tmp_path / "a.sqlite3").path
     monkeypatch.setattr(backup, "integrity_problems", lambda: ["row 3 missing from index x"])
-    with pytest.raises(DatabaseDamagedError):
+    with pytest.raises(backup.RestoreIncomplete) as refused:
         restore_from(copy)
+    # The data is the backup's now: the message says so, and where the old content went.
+    [safety] = [b for b in list_backups() if b.reason == "before-restore"]
+    assert "row 3 missing from index x" in str(refused.value)
+    assert str(safety.path) in str(refused.value)
 
 
 def test_the_cli_restore_names_the_kept_copy_and_the_file_in_the_trail(

@@ -349,3 +349,31 @@ def test_a_database_too_damaged_to_open_points_to_its_backup_and_restore_brings_
     assert check(demo) == 0
     assert main(["--db", str(demo), "audit", "list", "--limit", "1", "--format", "json"]) == 0
     assert '"action": "restore"' in capsys.readouterr().out
+
+
+def test_a_trail_removed_outside_begins_again_and_is_always_reported(
+    demo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    outside(demo, "DROP TABLE audit_entry")
+    # Opening begins the trail again (changes are recorded), and the check says why.
+    assert check(demo) == 1
+    err = capsys.readouterr().err
+    assert "Traceback" not in err and "操作记录曾在本系统之外被删除" in err
+    assert main(["--db", str(demo), "roster", "list"]) == 0
+    assert check(demo) == 1  # not forgotten after a check
+    capsys.readouterr()
+    assert trail_length(demo) > 100
+
+
+def test_backup_will_not_overwrite_a_file_that_is_not_a_backup(
+    demo: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    workbook = tmp_path / "名册.xlsx"
+    workbook.write_bytes(b"PK\x03\x04 a clerk's workbook")
+    assert main(["--db", str(demo), "backup", str(workbook)]) == 1
+    assert workbook.read_bytes() == b"PK\x03\x04 a clerk's workbook"
+    assert "名册.xlsx" in capsys.readouterr().err
+    # An older backup of the same name is replaced: what a nightly script does.
+    nightly = tmp_path / "nightly.sqlite3"
+    assert main(["--db", str(demo), "backup", str(nightly)]) == 0
+    assert main(["--db", str(demo), "backup", str(nightly)]) == 0

@@ -246,7 +246,11 @@ def test_start_offers_the_newest_good_backup_when_the_check_fails(
     second.start()
     idle(qtbot)
     qtbot.waitUntil(lambda: bool(offered), timeout=10000)
-    assert offered[0] and second.auto is None  # no automatic copy of a failed database
+    assert offered[0]
+    # A finding in the trail (the file itself is sound): backups go on, none is deleted, and
+    # the finding stays in sight after the dialog.
+    assert second.auto is not None and not second.auto.prune
+    assert window.banner.isVisibleTo(window) and "设置" in window.banner.text()
 
 
 def test_the_banner_and_a_reload(window: MainWindow) -> None:

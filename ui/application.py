@@ -168,7 +168,7 @@ def run(db_url: str) -> int:
 
 def _open_or_recover(db_url: str, path: Path | None, *, read_only: bool) -> bool:
     """Open the database; one too damaged to open can be replaced by its newest good backup."""
-    from app.storage.backup import newest_good_backup, note_restore, replace_damaged
+    from app.storage.backup import newest_good_backup, recover_damaged
     from app.storage.errors import DatabaseDamagedError, StorageError
     from app.storage.migrations import open_database
 
@@ -183,9 +183,7 @@ def _open_or_recover(db_url: str, path: Path | None, *, read_only: bool) -> bool
         if path is None or not _ask_to_replace(str(error), good):
             return False
         try:
-            replace_damaged(path, good.path)
-            open_database(db_url)
-            note_restore(good.path)
+            recover_damaged(db_url, path, good.path)
         except StorageError as again:
             _cannot_open(str(again))
             return False

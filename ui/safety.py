@@ -12,12 +12,18 @@ import datetime as dt
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, QTimer, Signal
-from PySide6.QtWidgets import QMessageBox, QWidget
+from PySide6.QtCore import QObject, Qt, QTimer, Signal
+from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
 from app.i18n import _
 from app.storage.autobackup import AutoBackup
-from app.storage.backup import BackupFile, BackupResult, newest_good_backup, restore_from
+from app.storage.backup import (
+    BackupFile,
+    BackupResult,
+    RestoreIncomplete,
+    newest_good_backup,
+    restore_from,
+)
 from app.storage.health import HealthReport, check_health, full_check_due
 from ui.errors import show_error
 from ui.tasks import Op, wait_for_idle
@@ -54,15 +60,32 @@ class DataSafety(QObject):
     def _checked(self, report: HealthReport) -> None:
         self.checked.emit(report)
         if not report.ok:
+            # Said once in a dialog, and kept in sight: the clerk may choose "Not now".
+            self.window.show_banner(
+                " ".join(report.summary())
+                + " "
+                + _("Settings › Data safety › Check now shows the details."),
+                key="check",
+            )
             offer_backup(self.window, report.summary())
-            return  # no automatic copy of a database that failed its check
-        if self._backups:
-            self.auto = AutoBackup()
-            self.backup_if_due(at_start=True)
-            self.timer.start()
+        if report.database or not self._backups:
+            return  # a damaged file is not copied over the good backups
+        # Findings in the trail or the attachments: backups go on, but none is deleted, so
+        # the copies from before the finding are all kept.
+        self.auto = AutoBackup(prune=report.ok)
+        self.backup_if_due(at_start=True)
+        self.timer.start()
 
     def _check_failed(self, error: BaseException) -> None:
-        offer_backup(self.window, [str(error)])
+        from app.errors import user_message
+
+        message = user_message(error)
+        if message is None:
+            from ui.errors import report_bug
+
+            report_bug(type(error), error, error.__traceback__, self.window)
+            return
+        offer_backup(self.window, [message])
 
     def backup_if_due(self, at_start: bool = False) -> None:
         if self._busy or self.auto is None:
@@ -91,12 +114,18 @@ class DataSafety(QObject):
 
     def _backed_up(self, result: BackupResult | None) -> None:
         self._busy = False
-        self.window.show_banner("", key="backup")
-        if result is not None:
-            self.backup_taken.emit(result)
-            self.window.show_message(
-                _("Backed up automatically: {file}").format(file=result.path.name)
+        if result is None:
+            return
+        self.window.show_banner(
+            _("Not in the automatic backup (missing or changed on this computer): {names}").format(
+                names="、".join(result.missing)
             )
+            if result.missing
+            else "",
+            key="backup",
+        )
+        self.backup_taken.emit(result)
+        self.window.show_message(_("Backed up automatically: {file}").format(file=result.path.name))
 
     def _backup_failed(self, error: BaseException) -> None:
         # A full or missing backup disk must not interrupt the clerk's work every half hour:
@@ -160,11 +189,17 @@ def restore_into_window(window: MainWindow, path: Path) -> bool:
             window, _("Restore"), _("SafeDuty is still writing. Try again in a moment.")
         )
         return False
+    # On the GUI thread: the database is closed and opened again under every page.
+    QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
     try:
         safety = restore_from(path)
     except Exception as error:
+        QApplication.restoreOverrideCursor()
+        if isinstance(error, RestoreIncomplete):
+            window.reload()  # the pages show the backup's data, which is what is there now
         show_error(window, error, _("Cannot restore"))
         return False
+    QApplication.restoreOverrideCursor()
     window.reload()
     QMessageBox.information(
         window,

@@ -313,9 +313,41 @@ def change_summary(
     return "、".join(changed)
 
 
+def _recorded_name(table: str, record_id: int | None) -> str:
+    """What the trail last called the record ("张敏"), for a person to find it."""
+    from app.storage.models import AuditEntry
+
+    row = (
+        AuditEntry.select(AuditEntry.before, AuditEntry.after)
+        .where((AuditEntry.table_name == table) & (AuditEntry.record_id == record_id))
+        .order_by(AuditEntry.id.desc())
+        .first()
+    )
+    if row is None:
+        return ""
+    values = parse(row.after) or parse(row.before)
+    name = record_label(table, values)
+    return "" if name == f"#{record_id}" else name
+
+
 def describe_problem(problem: Problem) -> str:
     """One line for the check's report: which record, what is wrong."""
     record = f"{table_label(problem.table)} #{problem.record_id}"
+    if problem.record_id is not None and problem.finding != Finding.BROKEN_LINK:
+        name = _recorded_name(problem.table, problem.record_id)
+        record = _("{record} ({name})").format(record=record, name=name) if name else record
+    if problem.finding == Finding.MISSING:
+        return _("The audit trail has been removed from the database.")
+    if problem.finding == Finding.RESTARTED:
+        return _(
+            "The audit trail was removed outside SafeDuty; it began again at entry {entry} "
+            "from the records as they were then."
+        ).format(entry=problem.entry_id)
+    if problem.finding == Finding.CUT_OFF:
+        return _(
+            "The newest audit entries were removed: entry {entry}, found whole at the last "
+            "check, is gone or altered."
+        ).format(entry=problem.entry_id)
     if problem.finding == Finding.BROKEN_LINK:
         return _(
             "Audit entry {entry} ({record}) was altered or removed after it was written."

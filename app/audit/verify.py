@@ -21,6 +21,9 @@ class Finding(StrEnum):
     CHANGED = "changed"  # the record differs from its last entry
     UNRECORDED = "unrecorded"  # the record has no entry at all
     VANISHED = "vanished"  # the last entry says the record exists; it does not
+    CUT_OFF = "cut_off"  # entries found before (up to a remembered point) are gone
+    RESTARTED = "restarted"  # the trail was removed outside and begun again on opening
+    MISSING = "missing"  # there is no trail at all (the file is open read-only)
 
 
 @dataclass(frozen=True)
@@ -46,19 +49,12 @@ def broken_links(
 ) -> Iterator[Problem]:
     """Entries whose hash does not follow from their content and the entry before them.
 
-    From ``start`` (verified before) on, if given: the entry there must still carry its
-    hash.  ``end`` receives the last entry followed, to start from next time.
+    From ``start`` (verified before) on, if given.  ``end`` receives the last entry
+    followed, to start from next time.
     """
-    previous, first = "", 0
-    if start is not None:
-        row = connection.execute(
-            "SELECT hash, table_name, record_id FROM audit_entry WHERE id = ?", (start.entry_id,)
-        ).fetchone()
-        if row is None or row[0] != start.hash:
-            table, record_id = (row[1], row[2]) if row else ("", None)
-            yield Problem(Finding.BROKEN_LINK, table, record_id, start.entry_id)
-        previous = row[0] if row else start.hash
-        first = start.entry_id
+    # The entry at ``start`` itself is trail_ends' to check: from here the chain goes on
+    # from the hash it had then.
+    previous, first = ("", 0) if start is None else (start.hash, start.entry_id)
     query = (
         "SELECT id, at, actor, source, action, table_name, record_id, before, after,"
         " prev_hash, hash FROM audit_entry WHERE id > ? ORDER BY id"
@@ -141,14 +137,50 @@ def gaps_between_entries(connection: sqlite3.Connection, after_id: int = 0) -> I
             yield Problem(Finding.CHANGED, table, record_id)
 
 
+def _has_trail(connection: sqlite3.Connection) -> bool:
+    row = connection.execute(
+        "SELECT 1 FROM main.sqlite_master WHERE type = 'table' AND name = 'audit_entry'"
+    ).fetchone()
+    return row is not None
+
+
+def trail_ends(connection: sqlite3.Connection, remembered: ChainPoint | None) -> Iterator[Problem]:
+    """The trail still reaches the entry it was last found whole up to, with that entry's
+    hash (cutting the newest entries off, with their records, leaves no broken link)."""
+    if remembered is None:
+        return
+    row = connection.execute(
+        "SELECT hash FROM audit_entry WHERE id = ?", (remembered.entry_id,)
+    ).fetchone()
+    if row is None or row[0] != remembered.hash:
+        yield Problem(Finding.CUT_OFF, "", None, remembered.entry_id)
+
+
+def restarts(connection: sqlite3.Connection) -> Iterator[Problem]:
+    """The trail was removed outside the program and begun again when it was next opened."""
+    row = connection.execute(
+        "SELECT MIN(id) FROM audit_entry WHERE source = ?", (audit.TRAIL_RESTARTED,)
+    ).fetchone()
+    if row is not None and row[0] is not None:
+        yield Problem(Finding.RESTARTED, "", None, row[0])
+
+
 def trail_problems(
-    limit: int = 1000, start: ChainPoint | None = None, end: list[ChainPoint] | None = None
+    limit: int = 1000,
+    start: ChainPoint | None = None,
+    end: list[ChainPoint] | None = None,
+    remembered: ChainPoint | None = None,
 ) -> list[Problem]:
     """Everything wrong with the trail and the records, the first ``limit`` of it; the chain
-    followed from ``start`` if given (``end`` as in broken_links)."""
+    followed from ``start`` if given (``end`` as in broken_links), and still reaching
+    ``remembered`` (where it was last found whole)."""
     connection = raw_connection()
+    if not _has_trail(connection):
+        return [Problem(Finding.MISSING, "", None)]
     problems: list[Problem] = []
     sources = (
+        restarts(connection),
+        trail_ends(connection, remembered),
         broken_links(connection, start, end),
         gaps_between_entries(connection, start.entry_id if start else 0),
         records_off_the_trail(connection),

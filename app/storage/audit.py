@@ -29,6 +29,8 @@ from enum import StrEnum
 # Tables that are not records: the schema version, the program's own notes, the trail itself,
 # and the attachments a backup file carries (app.storage.backup.FILES_TABLE).
 NOT_AUDITED = frozenset({"schema_version", "housekeeping", "audit_entry", "safeduty_backup_file"})
+# The source of the entries that begin a trail again after it was removed outside.
+TRAIL_RESTARTED = "trail-restarted"
 SEPARATOR = "\x1f"  # the ASCII unit separator: cannot occur in a JSON text or an ISO time
 
 
@@ -83,7 +85,8 @@ def set_source(text: str) -> None:
 
 @contextlib.contextmanager
 def recording_source(text: str) -> Iterator[None]:
-    """Entries written inside the block say what the user was doing ("roster import 名册.xlsx")."""
+    """Entries written inside the block say what made them ("upgrade"); the command line
+    names its command ("safeduty roster import 名册.xlsx"), the window "gui"."""
     previous = _Who.source
     _Who.source = text
     try:

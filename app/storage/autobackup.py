@@ -111,7 +111,8 @@ class AutoBackup:
     """When the next automatic backup is due, and taking it.  Starts from the newest
     automatic backup in the folder, so a restart does not copy an unchanged database."""
 
-    def __init__(self) -> None:
+    def __init__(self, *, prune: bool = True) -> None:
+        self.prune = prune  # False while a check has findings: every earlier copy is kept
         self.last_mark: str | None = None
         self.last_time: dt.datetime | None = None
         try:
@@ -135,5 +136,6 @@ class AutoBackup:
         result = backup_to(new_backup_path(folder, AUTO, now))
         self.last_mark = _file_mark(result.path)
         self.last_time = now
-        prune(folder)
+        if self.prune:
+            prune(folder)
         return result

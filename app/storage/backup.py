@@ -9,6 +9,7 @@ each with its SHA-256 — one file to carry on a USB stick, nothing to forget be
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import hashlib
 import re
@@ -340,7 +341,39 @@ def restore_from(source_file: str | Path) -> Path:
         source.close()
     url = str(database_proxy.obj.database)
     close_database()
-    open_database(url)  # unpacks the attachments (also after a crash right here), upgrades
+    try:
+        open_database(url)  # unpacks the attachments (also after a crash right here), upgrades
+        _after_restore(source_file, identity)
+    except Exception as error:
+        # The data is already the backup's: say so, keep the database open (recording), and
+        # name where the previous content is.
+        if database_proxy.obj is None or database_proxy.obj.is_closed():
+            with contextlib.suppress(Exception):
+                open_database(url)
+        raise RestoreIncomplete(
+            _(
+                "The data was replaced by the backup, but the restore could not be finished: "
+                "{reason} The previous content is kept in {copy}."
+            ).format(reason=_reason(error), copy=safety_copy)
+        ) from error
+    return safety_copy
+
+
+class RestoreIncomplete(StorageError):
+    """The database holds the backup's data, but a step after the copy failed."""
+
+
+def _reason(error: BaseException) -> str:
+    from app.errors import user_message
+
+    return user_message(error) or str(error)
+
+
+def _after_restore(source_file: Path, identity: str) -> None:
+    """What every restore ends with: the full check, the identity of the database it
+    replaced (its backup series goes on), and an entry in the audit trail."""
+    from app.storage.health import note_full_check
+
     problems = integrity_problems()
     if problems:
         raise DatabaseDamagedError(
@@ -351,10 +384,18 @@ def restore_from(source_file: str | Path) -> Path:
     if identity:
         new_identity(identity)
     note_restore(source_file)
-    from app.storage.health import note_full_check
-
     note_full_check()
-    return safety_copy
+
+
+def recover_damaged(url: str, database: Path, source_file: Path) -> Path:
+    """Put ``source_file`` in the place of a database too damaged to open, open it, check it
+    in full and enter the restore; where the damaged file was kept."""
+    from app.storage.migrations import open_database
+
+    aside = replace_damaged(database, source_file)
+    open_database(url)
+    _after_restore(source_file, "")
+    return aside
 
 
 def note_restore(source_file: Path) -> None:
@@ -406,7 +447,12 @@ def unpack_backup_files(connection: sqlite3.Connection) -> None:
     attachments inside: put them in its attachments folder, then drop them from the file."""
     if not _has_files(connection):
         return
-    _place_files(connection)
+    try:
+        _place_files(connection)
+    except OSError:
+        # A full disk or a folder that cannot be written: the files stay inside the database
+        # and are placed when it is next opened; until then the check lists them as missing.
+        return
     connection.execute(f"DROP TABLE {FILES_TABLE}")
 
 

@@ -24,7 +24,7 @@ FULL_CHECK_EVERY = dt.timedelta(days=7)
 _LAST_FULL_CHECK = "last_full_check"
 # How far the audit trail's chain was found whole ("id:hash"): a start follows it from there,
 # the weekly and the requested checks from the beginning.
-_CHAIN_VERIFIED = "chain_verified"
+CHAIN_VERIFIED = "chain_verified"
 
 
 def quick_problems() -> list[str]:
@@ -42,8 +42,11 @@ def last_full_check() -> dt.datetime | None:
 
 
 def full_check_due(now: dt.datetime | None = None) -> bool:
+    """A week after the last full check; also when that check is dated ahead of now (the
+    clock was wrong then): it must not put the next one off until that date."""
     last = last_full_check()
-    return last is None or (now or dt.datetime.now()) - last >= FULL_CHECK_EVERY
+    now = now or dt.datetime.now()
+    return last is None or last > now or now - last >= FULL_CHECK_EVERY
 
 
 def note_full_check(when: dt.datetime | None = None) -> None:
@@ -62,7 +65,7 @@ def _note(key: str, value: str) -> None:
 
 
 def chain_verified() -> ChainPoint | None:
-    row = Housekeeping.get_or_none(Housekeeping.key == _CHAIN_VERIFIED)
+    row = Housekeeping.get_or_none(Housekeeping.key == CHAIN_VERIFIED)
     number, _sep, digest = (row.value if row else "").partition(":")
     return ChainPoint(int(number), digest) if number.isdigit() and digest else None
 
@@ -120,10 +123,11 @@ def check_health(*, full: bool = True) -> HealthReport:
     if full:  # hashing every scan again takes a while: weekly and on demand
         report.attachments = [row.file_name for row in damaged_attachments()]
     end: list[ChainPoint] = []
-    problems = trail_problems(start=None if full else chain_verified(), end=end)
+    remembered = chain_verified()
+    problems = trail_problems(start=None if full else remembered, end=end, remembered=remembered)
     report.trail = [describe_problem(problem) for problem in problems]
     if not problems and end:
-        _note(_CHAIN_VERIFIED, f"{end[0].entry_id}:{end[0].hash}")
+        _note(CHAIN_VERIFIED, f"{end[0].entry_id}:{end[0].hash}")
     if full and report.ok:
         note_full_check()
     return report

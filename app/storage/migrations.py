@@ -24,6 +24,7 @@ from app.storage.backup import (
 from app.storage.bulk import chunks
 from app.storage.db import SafeDutyDatabase, database_proxy, make_database, wrap_errors
 from app.storage.errors import NewerDatabaseError, StorageError
+from app.storage.health import CHAIN_VERIFIED
 from app.storage.models import (
     ALL_MODELS,
     Assignment,
@@ -131,8 +132,9 @@ def open_database(url: str, *, create: bool = True, read_only: bool = False) -> 
             _enter_read_only(db)
         else:
             _prepare_schema(db, create=create)
-            unpack_backup_files(db.connection())
+            _restart_a_removed_trail(db)
             _start_recording(db)
+            unpack_backup_files(db.connection())
     except StorageError:
         db.close()
         raise
@@ -155,6 +157,18 @@ def _start_recording(db: SafeDutyDatabase) -> None:
     """From here on every change is entered in the audit trail, on every connection."""
     db.recording = True
     audit.install_triggers(db.connection())
+
+
+def _restart_a_removed_trail(db: SafeDutyDatabase) -> None:
+    """A trail removed outside the program begins again from the records as they are, its
+    first entries marked so that every check reports the removal."""
+    if db.table_exists(AuditEntry._meta.table_name):
+        return
+    with db.atomic():
+        db.create_tables([AuditEntry])
+        Housekeeping.delete().where(Housekeeping.key == CHAIN_VERIFIED).execute()
+        with audit.recording_source(audit.TRAIL_RESTARTED):
+            audit.record_baseline(db.connection())
 
 
 def _enter_read_only(db: SafeDutyDatabase) -> None:

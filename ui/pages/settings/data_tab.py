@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QMessageBox,
     QPushButton,
+    QScrollArea,
     QVBoxLayout,
     QWidget,
 )
@@ -86,15 +87,14 @@ class DataTab(QWidget):
                 "SafeDuty backs up by itself when it starts and every 30 minutes while "
                 "changes are made, and keeps the newest copy of each of the last 7 days, "
                 "4 weeks and 12 months. Each copy holds the attached files too and is checked "
-                "when written. Choose a folder on a second disk, so one broken disk does not "
-                "take the backups with the data."
+                "when written."
             ),
             backups_box,
         )
         self.model = BackupTableModel(self)
         self.table = record_table(self.model, 0, backups_box)
         self.table.setSortingEnabled(False)
-        self.table.setMinimumHeight(160)
+        self.table.setMinimumHeight(190)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
         self.table.selectionModel().selectionChanged.connect(lambda *_args: self._update_buttons())
@@ -172,12 +172,22 @@ class DataTab(QWidget):
             ),
         )
 
+        # A long list of findings makes the tab taller than the window: it scrolls, and the
+        # backup list keeps its height instead of being squeezed under its buttons.
+        content = QWidget(self)
+        column = QVBoxLayout(content)
+        column.setContentsMargins(16, 12, 16, 16)
+        column.setSpacing(12)
+        column.addWidget(backups_box, 1)
+        column.addWidget(check_box)
+        column.addWidget(operator_box)
+        scroll = QScrollArea(self)
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        scroll.setWidget(content)
         layout = QVBoxLayout(self)
-        layout.setContentsMargins(16, 12, 16, 16)
-        layout.setSpacing(12)
-        layout.addWidget(backups_box, 1)
-        layout.addWidget(check_box)
-        layout.addWidget(operator_box)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(scroll)
         self.refresh()
 
     # ------------------------------------------------------------------ backups
