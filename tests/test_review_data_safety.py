@@ -200,11 +200,11 @@ def test_automatic_backups_go_on_after_a_trail_finding_the_clerk_declined(
     monkeypatch.setattr("ui.safety.offer_backup", lambda w, problems: offered.append(problems))
     safety = DataSafety(window)
     safety.start()
-    qtbot.waitUntil(lambda: bool(offered) and not tasks.busy(), timeout=20000)
+    qtbot.waitUntil(lambda: bool(offered) and tasks.idle(), timeout=20000)
     # "Not now": the clerk keeps working.
     Person.create(name="李强")
     safety.backup_if_due(at_start=True)
-    qtbot.waitUntil(lambda: not tasks.busy() and not safety._busy, timeout=20000)
+    qtbot.waitUntil(lambda: tasks.idle() and not safety._busy, timeout=20000)
     autos = [b for b in backup.list_backups() if b.reason == "auto"]
     assert autos or "备份" in window.banner.text(), "no backup, and nothing says so"
 

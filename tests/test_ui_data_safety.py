@@ -28,7 +28,7 @@ def window(gui, qtbot):  # type: ignore[no-untyped-def]
 
 
 def idle(qtbot) -> None:  # type: ignore[no-untyped-def]
-    qtbot.waitUntil(lambda: not tasks.busy(), timeout=30000)
+    qtbot.waitUntil(lambda: tasks.idle(), timeout=30000)
 
 
 def answer(monkeypatch: pytest.MonkeyPatch, name: str, button: QMessageBox.StandardButton):
@@ -321,3 +321,20 @@ def test_a_failing_automatic_backup_stays_in_sight_until_one_succeeds(
     qtbot.waitUntil(lambda: not safety._busy, timeout=10000)
     assert window.banner.text() == "只读"  # the other notes stay
     assert [b.reason for b in list_backups()] == ["auto"]
+
+
+def test_the_checks_run_beside_the_clerks_work_not_in_front_of_it(gui, qtbot) -> None:
+    import threading
+
+    from ui.tasks import CHECKS, Op
+
+    release = threading.Event()
+    Op(None, lambda: release.wait(10), lane=CHECKS, uses_database=False).run()
+    assert not tasks.busy() and not tasks.idle()  # closing the window does not wait for it
+    done: list[str] = []
+    Op(None, lambda: "saved", uses_database=False).success(done.append).run()
+    # The clerk's work finishes while the long check is still reading.
+    qtbot.waitUntil(lambda: done == ["saved"], timeout=5000)
+    assert not tasks.idle()
+    release.set()
+    qtbot.waitUntil(tasks.idle, timeout=5000)

@@ -26,7 +26,7 @@ from app.storage.backup import (
 )
 from app.storage.health import HealthReport, check_health, full_check_due
 from ui.errors import show_error
-from ui.tasks import Op, wait_for_idle
+from ui.tasks import CHECKS, Op, wait_for_idle
 
 if TYPE_CHECKING:
     from ui.main_window import MainWindow
@@ -53,7 +53,7 @@ class DataSafety(QObject):
     def start(self) -> None:
         """The checks of a start (quick, or the weekly full one), then the first backup."""
         full = full_check_due()
-        Op(None, lambda: check_health(full=full)).success(self._checked).failure(
+        Op(None, lambda: check_health(full=full), lane=CHECKS).success(self._checked).failure(
             self._check_failed
         ).run()
 
@@ -97,7 +97,7 @@ class DataSafety(QObject):
             now = dt.datetime.now()
             return auto.run(now) if auto.due(now, at_start=at_start) else None
 
-        Op(None, work).success(self._backed_up).failure(self._backup_failed).run()
+        Op(None, work, lane=CHECKS).success(self._backed_up).failure(self._backup_failed).run()
 
     def last_backup(self) -> None:
         """On closing: the changes of this session since the last copy, backed up now."""

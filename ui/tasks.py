@@ -9,6 +9,10 @@ database connection (peewee keeps one per thread) and closes it when done.
 
 A progress dialog appears only when the work takes longer than ``PROGRESS_DELAY_MS``; quick
 work never flashes one.
+
+The data-safety work (the checks at start, automatic backups) reads for seconds on a large
+database; it goes through a second worker of its own (``lane=CHECKS``), so it neither waits
+behind the clerk's work nor holds it up.  SQLite's WAL lets it read while the other writes.
 """
 
 from __future__ import annotations
@@ -26,27 +30,37 @@ from app.storage.db import database_proxy
 
 PROGRESS_DELAY_MS = 600
 
-_pool: QThreadPool | None = None
+WORK = "work"
+CHECKS = "checks"
+
+_pools: dict[str, QThreadPool] = {}
 _active: set[Op] = set()
 
 
-def _thread_pool() -> QThreadPool:
-    global _pool
-    if _pool is None:
-        _pool = QThreadPool()
-        # One worker: database writes never race each other.
-        _pool.setMaxThreadCount(1)
-    return _pool
+def _thread_pool(lane: str = WORK) -> QThreadPool:
+    if lane not in _pools:
+        pool = QThreadPool()
+        # One worker a lane: the clerk's database writes never race each other.
+        pool.setMaxThreadCount(1)
+        _pools[lane] = pool
+    return _pools[lane]
 
 
 def busy() -> bool:
-    """Whether any operation is still running (or its result not yet delivered)."""
-    return bool(_active)
+    """Whether any of the clerk's operations is still running (or its result not yet
+    delivered); the data-safety checks in their own lane do not count."""
+    return any(op.lane == WORK for op in _active)
+
+
+def idle() -> bool:
+    """Whether no operation at all is running, in any lane."""
+    return not _active
 
 
 def wait_for_workers(timeout_ms: int = -1) -> bool:
-    """Block until the worker thread has finished its job (at exit, before closing the DB)."""
-    return _pool.waitForDone(timeout_ms) if _pool is not None else True
+    """Block until the worker threads have finished their jobs (at exit, before closing the
+    database)."""
+    return all(pool.waitForDone(timeout_ms) for pool in _pools.values())
 
 
 def wait_for_idle(timeout_ms: int = 10000) -> bool:
@@ -107,9 +121,11 @@ class Op(QObject):
         *,
         label: str = "",
         uses_database: bool = True,
+        lane: str = WORK,
     ):
         # No Qt parent: the operation must outlive a widget closed while it runs.
         super().__init__(None)
+        self.lane = lane
         self._parent = parent
         self._fn = fn
         self._label = label
@@ -137,7 +153,7 @@ class Op(QObject):
         self._running = True
         _active.add(self)
         QTimer.singleShot(PROGRESS_DELAY_MS, self._show_progress)
-        _thread_pool().start(_Job(self, self._fn, self._uses_database))
+        _thread_pool(self.lane).start(_Job(self, self._fn, self._uses_database))
         return self
 
     @property

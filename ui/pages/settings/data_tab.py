@@ -43,7 +43,7 @@ from ui.errors import show_error
 from ui.models.safety_models import BackupTableModel
 from ui.safety import offer_backup, parent_of, restore_into_window
 from ui.state import last_folder, remember_folder
-from ui.tasks import Op
+from ui.tasks import CHECKS, Op
 from ui.widgets.cards import WARNING_STYLE, muted
 from ui.widgets.tables import record_table
 
@@ -291,7 +291,7 @@ class DataTab(QWidget):
 
     def _run_backup(self, work: Callable[[], BackupResult]) -> Op:
         return (
-            Op(self, work, label=_("Backing up…"))
+            Op(self, work, label=_("Backing up…"), lane=CHECKS)
             .success(self._backed_up)
             .failure(lambda error: show_error(self, error, _("Cannot back up")))
             .run()
@@ -352,7 +352,7 @@ class DataTab(QWidget):
         self.result_label.setStyleSheet("")
         self.offer_button.hide()
         return (
-            Op(self, lambda: check_health(full=True), label=_("Checking the data…"))
+            Op(self, lambda: check_health(full=True), label=_("Checking the data…"), lane=CHECKS)
             .success(self.show_report)
             .failure(lambda error: show_error(self, error, _("Cannot check")))
             .run()
