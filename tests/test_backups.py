@@ -768,3 +768,23 @@ def test_two_databases_of_the_same_name_do_not_share_backups(tmp_path: Path) -> 
         assert offered.path == mine.path, names_in(offered.path)
     finally:
         close_database()
+
+
+def test_copies_left_half_written_by_a_killed_program_are_removed_once_stale(
+    tmp_path: Path,
+) -> None:
+    import os
+
+    folder = backups_folder()
+    old = folder / ".t-auto-20261120-080000.sqlite3.k3j4.tmp"
+    old_journal = folder / ".t-auto-20261120-080000.sqlite3.k3j4.tmp-journal"
+    fresh = folder / ".t-auto-20261124-090000.sqlite3.x9y8.tmp"  # being written right now
+    someone_elses = folder / ".notes.txt.tmp"
+    for path in (old, old_journal, fresh, someone_elses):
+        path.write_bytes(b"half a copy")
+    a_day_ago = (dt.datetime.now() - dt.timedelta(days=1)).timestamp()
+    for path in (old, old_journal, someone_elses):
+        os.utime(path, (a_day_ago, a_day_ago))
+    removed = prune(folder)
+    assert set(removed) == {old, old_journal}
+    assert fresh.exists() and someone_elses.exists()

@@ -9,6 +9,7 @@ or an upgrade, stay until the user removes them.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import sqlite3
 from collections.abc import Callable, Hashable, Iterable
@@ -72,11 +73,33 @@ def kept(backups: Iterable[BackupFile]) -> set[Path]:
     return keep
 
 
-def prune(folder: Path) -> list[Path]:
-    """Delete the automatic backups retention no longer keeps; the ones deleted."""
+# A copy being written has a temporary name (app.fileio.atomic_path); one left behind by a
+# program killed while writing it is removed once it is clearly nobody's.
+_STALE_AFTER = dt.timedelta(hours=6)
+
+
+def _stale_temporaries(folder: Path, now: dt.datetime) -> list[Path]:
+    found = []
+    for path in folder.glob(".*.sqlite3.*.tmp*"):  # the copy and its "-journal"
+        try:
+            written = dt.datetime.fromtimestamp(path.stat().st_mtime)
+        except OSError:
+            continue
+        if now - written > _STALE_AFTER:
+            found.append(path)
+    return found
+
+
+def prune(folder: Path, now: dt.datetime | None = None) -> list[Path]:
+    """Delete the automatic backups retention no longer keeps, and copies left half-written
+    by a program that was killed; the files deleted."""
+    removed = []
+    for stale in _stale_temporaries(folder, now or dt.datetime.now()):
+        with contextlib.suppress(OSError):
+            stale.unlink()
+            removed.append(stale)
     backups = list_backups(folder)
     keep = kept(backups)
-    removed = []
     for backup in backups:
         if backup.reason == AUTO and backup.path not in keep:
             try:
