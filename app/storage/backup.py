@@ -106,7 +106,8 @@ def backup_to(target: str | Path, *, verify: bool = True) -> BackupResult:
     only to keep a copy of a database already known to be damaged, before replacing it)."""
     target = Path(target)
     source = raw_connection()
-    if database_path() is not None and target.resolve() == database_path().resolve():  # type: ignore[union-attr]
+    live = database_path()
+    if live is not None and target.resolve() == live.resolve():
         raise StorageError(_("A backup cannot be written over the database itself."))
     with atomic_path(target) as tmp:
         destination = sqlite3.connect(tmp)
@@ -130,8 +131,9 @@ def _carry_attachments(destination: sqlite3.Connection) -> tuple[int, list[str]]
         "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'attachment'"
     ).fetchone():
         return 0, []  # a schema before meetings (the copy made before an upgrade)
+    # One stored file per content, however many meetings it is attached to.
     rows = destination.execute(
-        "SELECT DISTINCT sha256, stored_as, file_name FROM attachment"
+        "SELECT sha256, MIN(stored_as), MIN(file_name) FROM attachment GROUP BY sha256"
     ).fetchall()
     if not rows:
         return 0, []
@@ -148,9 +150,7 @@ def _carry_attachments(destination: sqlite3.Connection) -> tuple[int, list[str]]
         if data is None or hashlib.sha256(data).hexdigest() != sha:
             missing.append(file_name)
             continue
-        destination.execute(
-            f"INSERT OR IGNORE INTO {FILES_TABLE} VALUES (?, ?, ?)", (sha, stored_as, data)
-        )
+        destination.execute(f"INSERT INTO {FILES_TABLE} VALUES (?, ?, ?)", (sha, stored_as, data))
         carried += 1
     destination.commit()
     return carried, missing
