@@ -338,3 +338,46 @@ def test_the_checks_run_beside_the_clerks_work_not_in_front_of_it(gui, qtbot) ->
     assert not tasks.idle()
     release.set()
     qtbot.waitUntil(tasks.idle, timeout=5000)
+
+
+def test_a_read_only_window_says_so_before_a_form_is_filled_in(
+    gui, qtbot, monkeypatch, fresh_database: Path
+) -> None:
+    from PySide6.QtWidgets import QDialog
+
+    from app.storage.migrations import close_database, open_database
+    from ui import dialogs
+
+    Person.create(name="张敏")
+    close_database()
+    open_database(str(fresh_database), read_only=True)
+    from app.storage.db import database_proxy
+
+    database_proxy.obj.busy_message = "另一个程序正在使用此数据库（张敏）。"
+    window = MainWindow(remember=False)
+    qtbot.addWidget(window)
+    window.show_page("roster")
+    opened: list[QDialog] = []
+    monkeypatch.setattr(QDialog, "exec", lambda self: opened.append(self) or 0)
+    said = answer(monkeypatch, "information", QMessageBox.StandardButton.Ok)
+    window.roster_page.add_member()
+    assert not opened and "张敏" in said[0]
+    # Choosing whose duty card to print changes nothing: that form opens.
+    from ui.dialogs.assign_dialog import ChoosePersonDialog
+
+    chooser = ChoosePersonDialog(window, title="", intro="", candidates=[], ok_text="")
+    chooser.changes_data = False
+    dialogs.run_dialog(chooser)
+    assert opened == [chooser]
+    assert Person.select().count() == 1
+
+
+def test_a_person_chooser_with_nobody_suggested_opens(gui, qtbot) -> None:
+    # Found while testing the read-only window: with nobody suggested the chooser ticked
+    # "show everyone" before its count line existed, and failed to open.
+    from ui.dialogs.assign_dialog import ChoosePersonDialog
+
+    dialog = ChoosePersonDialog(None, title="", intro="", candidates=[], ok_text="")
+    qtbot.addWidget(dialog)
+    assert dialog.chooser.everyone_check.isChecked()
+    assert dialog.chooser.count_label.text()

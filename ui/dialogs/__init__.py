@@ -6,9 +6,34 @@ Pages open a modal dialog through ``run_dialog`` so that tests can stand in for 
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QDialog
+from PySide6.QtWidgets import QDialog, QMessageBox
+
+from app.i18n import _
+from app.storage.db import database_proxy
+
+
+def read_only_reason() -> str:
+    """Why nothing can be saved now ("" when it can): another SafeDuty has the database."""
+    database = database_proxy.obj
+    if database is None or not getattr(database, "read_only", False):
+        return ""
+    return getattr(database, "busy_message", "") or _("The database is open read-only.")
 
 
 def run_dialog(dialog: QDialog) -> int:
-    """Show ``dialog`` modally; its result code."""
+    """Show ``dialog`` modally; its result code.
+
+    A dialog that would change data (``changes_data``) is not opened while the database is
+    read-only: the clerk is told why before typing anything that could not be saved.
+    """
+    reason = read_only_reason()
+    if reason and getattr(dialog, "changes_data", False):
+        QMessageBox.information(
+            dialog.parentWidget(),
+            _("Read only"),
+            _("{busy} This window only shows and prints; nothing can be changed here.").format(
+                busy=reason
+            ),
+        )
+        return QDialog.DialogCode.Rejected
     return dialog.exec()

@@ -206,6 +206,9 @@ class PersonChooser(QWidget):
         self.search_edit.setClearButtonEnabled(True)
         self.search_edit.setPlaceholderText(_("Search name or title"))
         self.search_edit.textChanged.connect(self._search_changed)
+        # Before the check box: ticking it (when nobody is suggested) updates the count.
+        self.count_label = QLabel(self)
+        self.count_label.setStyleSheet("color: palette(placeholder-text);")
         self.everyone_check = QCheckBox(_("Show everyone"), self)
         self.everyone_check.setToolTip(_("Also list people who are not suggested"))
         self.everyone_check.toggled.connect(self._everyone_toggled)
@@ -242,8 +245,6 @@ class PersonChooser(QWidget):
         # Names are short: their column fits them, with room before the titles.
         self.table.resizeColumnToContents(COL_NAME)
         header.resizeSection(COL_NAME, header.sectionSize(COL_NAME) + 16)
-        self.count_label = QLabel(self)
-        self.count_label.setStyleSheet("color: palette(placeholder-text);")
 
         top = QHBoxLayout()
         top.addWidget(self.search_edit, 1)

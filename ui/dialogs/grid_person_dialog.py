@@ -41,6 +41,8 @@ def _key(text: str) -> str:
 
 
 class GridPersonDialog(QDialog):
+    changes_data = True  # OK writes: not opened while the database is read-only
+
     def __init__(self, parent: QWidget | None, *, day: dt.date, exclude: Iterable[int] = ()):
         super().__init__(parent)
         self.setWindowTitle(_("Add a person to the grid"))

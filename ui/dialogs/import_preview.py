@@ -29,6 +29,8 @@ if TYPE_CHECKING:
 class ImportPreviewDialog(QDialog):
     """Accepting means "apply this plan"; the caller writes it (all or nothing)."""
 
+    changes_data = True  # OK writes: not opened while the database is read-only
+
     def __init__(self, parent: QWidget | None, plan: ImportPlan):
         super().__init__(parent)
         self.plan = plan

@@ -40,6 +40,8 @@ CHANGE_COLOURS = {
 class MatrixImportDialog(QDialog):
     """Accepting means "apply this plan"; the caller writes it (all or nothing)."""
 
+    changes_data = True  # OK writes: not opened while the database is read-only
+
     def __init__(self, parent: QWidget | None, plan: MatrixPlan):
         super().__init__(parent)
         self.plan = plan

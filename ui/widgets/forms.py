@@ -61,6 +61,10 @@ def grow_to_fit(window: QWidget) -> None:
 class FormDialog(QDialog):
     """A dialog of fields whose wrapped hints and messages are never cut off."""
 
+    # Its OK saves something (ui.dialogs.run_dialog keeps it closed while read-only); a form
+    # that only chooses what to print says False.
+    changes_data = True
+
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
         grow_to_fit(self)

@@ -559,6 +559,7 @@ class DutiesTab(ResponsibilityTab):
             candidates=people_with_posts(day),
             ok_text=_("Print…"),
         )
+        dialog.changes_data = False  # it only chooses whose card to print
         self.last_dialog = dialog
         if dialogs.run_dialog(dialog) != ChoosePersonDialog.DialogCode.Accepted:
             return
