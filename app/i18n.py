@@ -14,6 +14,7 @@ import gettext
 import hashlib
 import io
 import os
+from collections.abc import Sequence
 from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -140,3 +141,17 @@ def language_from_environment(configured: str | None) -> str:
 
 
 set_language(DEFAULT_LANGUAGE)
+
+
+def sentence(text: str) -> str:
+    """``text`` ending as a sentence does in the language in use ("。" or "."), so that a
+    reason from elsewhere can stand before the next sentence of a message."""
+    text = text.rstrip()
+    if not text or text[-1] in ".。!！?？":
+        return text
+    return text + ("。" if current_language().startswith("zh") else ".")
+
+
+def join_names(names: Sequence[str]) -> str:
+    """Names in a row: "甲、乙、丙" in Chinese, "a, b, c" in English."""
+    return ("、" if current_language().startswith("zh") else ", ").join(names)

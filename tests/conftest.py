@@ -82,3 +82,17 @@ def gui(qapp, monkeypatch):  # type: ignore[no-untyped-def]
     # Widgets of this test left in reference cycles die here, on the GUI thread, and not
     # inside some later test's worker thread (automatic collection is off in the GUI).
     gc.collect()
+
+
+@pytest.fixture
+def unwritable_backup_folder(tmp_path: Path) -> Path:
+    """Backups set to go where no folder can be made (a file is in the way, as when a USB
+    stick's letter now belongs to something else); the blocking file."""
+    from app.config import Settings
+
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder")
+    settings = Settings.load()
+    settings.backup_folder = str(blocker / "backups")
+    settings.save()
+    return blocker

@@ -300,20 +300,17 @@ def test_a_damaged_database_without_a_backup_is_not_opened(
 
 
 def test_a_failing_automatic_backup_stays_in_sight_until_one_succeeds(
-    window: MainWindow, qtbot, tmp_path: Path
+    window: MainWindow, qtbot, unwritable_backup_folder: Path
 ) -> None:
     Person.create(name="张敏")
-    blocker = tmp_path / "a-file"
-    blocker.write_text("not a folder")
-    settings = Settings.load()
-    settings.backup_folder = str(blocker / "backups")  # cannot be made: a file is in the way
-    settings.save()
+    blocker = unwritable_backup_folder
     safety = DataSafety(window)
     safety.start()
     idle(qtbot)
     qtbot.waitUntil(lambda: window.banner.isVisibleTo(window), timeout=10000)
     assert str(blocker) in window.banner.text()
     window.show_banner("只读", key="start")
+    settings = Settings.load()
     settings.backup_folder = None
     settings.save()
     safety.backup_if_due(at_start=True)

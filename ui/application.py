@@ -132,7 +132,7 @@ def run(db_url: str) -> int:
     path = sqlite_path_from_url(db_url)
     lock = lock_for(path, create=True)
     # One program per database: a second one only reads.
-    read_only = lock is not None and not lock.acquire()
+    read_only = lock is not None and not lock.acquire("gui", wait_for_commands=30)
     try:
         if not _open_or_recover(db_url, path, read_only=read_only):
             return 1

@@ -9,13 +9,14 @@ calmly, once, with the newest good backup offered.
 from __future__ import annotations
 
 import datetime as dt
+import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
-from app.i18n import _
+from app.i18n import _, join_names, sentence
 from app.storage.autobackup import AutoBackup
 from app.storage.backup import (
     BackupFile,
@@ -25,6 +26,7 @@ from app.storage.backup import (
     restore_from,
 )
 from app.storage.health import HealthReport, check_health, full_check_due
+from ui.dialogs import read_only_reason
 from ui.errors import show_error
 from ui.tasks import CHECKS, Op, wait_for_idle
 
@@ -45,7 +47,9 @@ class DataSafety(QObject):
         self.window = window
         self.auto: AutoBackup | None = None
         self._backups = backups
+        self._prune = True  # False while a check has findings: every earlier copy is kept
         self._busy = False
+        self._closing = False
         self.timer = QTimer(self)
         self.timer.setInterval(CHECK_EVERY_MS)
         self.timer.timeout.connect(self.backup_if_due)
@@ -58,25 +62,41 @@ class DataSafety(QObject):
         ).run()
 
     def _checked(self, report: HealthReport) -> None:
+        if self._closing:
+            return  # the window is gone: nobody to tell, nothing to start
         self.checked.emit(report)
+        self.report(report)
         if not report.ok:
-            # Said once in a dialog, and kept in sight: the clerk may choose "Not now".
+            # After this operation has finished: a restore chosen in the dialog waits for
+            # every operation to finish, this one included.
+            QTimer.singleShot(0, lambda: offer_backup(self.window, report.summary()))
+
+    def report(self, report: HealthReport) -> None:
+        """What a check found (at start, or asked for in the settings) decides the banner and
+        the backups: a finding stays in sight and keeps every copy; a damaged file is not
+        copied over the good backups; all well again clears both."""
+        if report.ok:
+            self.window.show_banner("", key="check")
+        else:
             self.window.show_banner(
                 " ".join(report.summary())
                 + " "
                 + _("Settings › Data safety › Check now shows the details."),
                 key="check",
             )
-            offer_backup(self.window, report.summary())
+        self._prune = report.ok
+        if self.auto is not None:
+            self.auto.prune = report.ok
         if report.database or not self._backups:
-            return  # a damaged file is not copied over the good backups
-        # Findings in the trail or the attachments: backups go on, but none is deleted, so
-        # the copies from before the finding are all kept.
-        self.auto = AutoBackup(prune=report.ok)
-        self.backup_if_due(at_start=True)
-        self.timer.start()
+            self.timer.stop()
+            return
+        if not self.timer.isActive():
+            self.backup_if_due(at_start=True)
+            self.timer.start()
 
     def _check_failed(self, error: BaseException) -> None:
+        if self._closing:
+            return
         from app.errors import user_message
 
         message = user_message(error)
@@ -85,40 +105,46 @@ class DataSafety(QObject):
 
             report_bug(type(error), error, error.__traceback__, self.window)
             return
-        offer_backup(self.window, [message])
+        QTimer.singleShot(0, lambda: offer_backup(self.window, [message]))
 
     def backup_if_due(self, at_start: bool = False) -> None:
-        if self._busy or self.auto is None:
+        if self._busy or self._closing or not self._backups:
             return
-        auto = self.auto
         self._busy = True
+        prune = self._prune
 
         def work() -> BackupResult | None:
+            # Made here, off the GUI thread: it lists the backup folder (a slow USB stick).
+            if self.auto is None:
+                self.auto = AutoBackup(prune=prune)
             now = dt.datetime.now()
-            return auto.run(now) if auto.due(now, at_start=at_start) else None
+            return self.auto.run(now) if self.auto.due(now, at_start=at_start) else None
 
         Op(None, work, lane=CHECKS).success(self._backed_up).failure(self._backup_failed).run()
 
     def last_backup(self) -> None:
         """On closing: the changes of this session since the last copy, backed up now."""
+        self._closing = True
         self.timer.stop()
+        if not wait_for_idle(5000):
+            return  # a long check still reading: the next start backs up
         auto = self.auto
-        if auto is None or self._busy or not wait_for_idle(5000):
+        if auto is None or not self._backups:
             return
         now = dt.datetime.now()
         try:
             if auto.due(now, at_start=True):
                 auto.run(now)
-        except Exception:
-            pass
+        except Exception as error:  # closing must not fail; the next start backs up
+            print(f"SafeDuty: the backup on closing failed: {error}", file=sys.stderr)
 
     def _backed_up(self, result: BackupResult | None) -> None:
         self._busy = False
-        if result is None:
+        if result is None or self._closing:
             return
         self.window.show_banner(
             _("Not in the automatic backup (missing or changed on this computer): {names}").format(
-                names="、".join(result.missing)
+                names=join_names(result.missing)
             )
             if result.missing
             else "",
@@ -131,6 +157,8 @@ class DataSafety(QObject):
         # A full or missing backup disk must not interrupt the clerk's work every half hour:
         # said in the status bar, and tried again at the next turn.
         self._busy = False
+        if self._closing:
+            return
         from app.errors import user_message
 
         message = user_message(error) or str(error)
@@ -139,7 +167,7 @@ class DataSafety(QObject):
             _(
                 "The automatic backup failed: {reason} Choose a backup folder that can be "
                 "written in Settings › Data safety."
-            ).format(reason=message),
+            ).format(reason=sentence(message)),
             key="backup",
         )
 
@@ -155,6 +183,16 @@ def offer_backup(window: MainWindow, problems: list[str]) -> None:
     box.setWindowTitle(_("Checking the data"))
     box.setText(_("SafeDuty found a problem with the data."))
     details = "\n".join(problems)
+    if read_only_reason():
+        # Another program has the database: it alone may restore.
+        box.setInformativeText(
+            details
+            + "\n\n"
+            + _("This window is read-only; a restore can be made in the program that has it open.")
+        )
+        box.addButton(QMessageBox.StandardButton.Ok)
+        box.exec()
+        return
     if good is None:
         box.setInformativeText(
             details
@@ -186,7 +224,12 @@ def restore_into_window(window: MainWindow, path: Path) -> bool:
     """Replace the database with a backup and show it; False when it was refused."""
     if not wait_for_idle(10_000):
         QMessageBox.information(
-            window, _("Restore"), _("SafeDuty is still writing. Try again in a moment.")
+            window,
+            _("Restore"),
+            _(
+                "SafeDuty is still busy with the data (saving, checking or backing up). "
+                "Try again in a moment."
+            ),
         )
         return False
     # On the GUI thread: the database is closed and opened again under every page.
@@ -201,6 +244,8 @@ def restore_into_window(window: MainWindow, path: Path) -> bool:
         return False
     QApplication.restoreOverrideCursor()
     window.reload()
+    if window.safety is not None:
+        window.safety.start()  # the restored data checked as at a start: the banner follows
     QMessageBox.information(
         window,
         _("Restore"),

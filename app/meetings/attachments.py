@@ -220,7 +220,19 @@ def _sha256(path: Path) -> str:
 
 
 def damaged_attachments() -> list[Attachment]:
-    """Attachments whose kept copy is missing or no longer has its SHA-256 (``check``)."""
-    return [
+    """Attachments whose kept copy is missing or no longer has its SHA-256 (``check``).
+
+    Hashing every scan takes a while beside the clerk's work: one deleted meanwhile (its
+    file removed with it) is not reported, only those whose record is still there."""
+    suspects = [
         row for row in Attachment.select().order_by(Attachment.id) if not verify_attachment(row)
     ]
+    if not suspects:
+        return []
+    still = {
+        number
+        for (number,) in Attachment.select(Attachment.id)
+        .where(Attachment.id.in_([row.id for row in suspects]))
+        .tuples()
+    }
+    return [row for row in suspects if row.id in still]

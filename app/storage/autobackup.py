@@ -90,9 +90,12 @@ def _stale_temporaries(folder: Path, now: dt.datetime) -> list[Path]:
     return found
 
 
-def prune(folder: Path, now: dt.datetime | None = None) -> list[Path]:
+def prune(
+    folder: Path, now: dt.datetime | None = None, just_taken: Path | None = None
+) -> list[Path]:
     """Delete the automatic backups retention no longer keeps, and copies left half-written
-    by a program that was killed; the files deleted."""
+    by a program that was killed; the files deleted.  ``just_taken`` always stays: with the
+    clock set back (a flat clock battery) older copies look newer than it."""
     removed = []
     for stale in _stale_temporaries(folder, now or dt.datetime.now()):
         with contextlib.suppress(OSError):
@@ -100,6 +103,8 @@ def prune(folder: Path, now: dt.datetime | None = None) -> list[Path]:
             removed.append(stale)
     backups = list_backups(folder)
     keep = kept(backups)
+    if just_taken is not None:
+        keep.add(just_taken)
     for backup in backups:
         if backup.reason == AUTO and backup.path not in keep:
             try:
@@ -151,7 +156,8 @@ class AutoBackup:
             return False  # nothing has changed since the last copy
         if at_start or self.last_time is None:
             return True
-        return now - self.last_time >= INTERVAL
+        # A clock set back since the last copy must not stop the copies until it catches up.
+        return now < self.last_time or now - self.last_time >= INTERVAL
 
     def run(self, now: dt.datetime) -> BackupResult:
         """Take the backup (verified), then prune the old ones."""
@@ -160,5 +166,5 @@ class AutoBackup:
         self.last_mark = _file_mark(result.path)
         self.last_time = now
         if self.prune:
-            prune(folder)
+            prune(folder, just_taken=result.path)
         return result

@@ -23,7 +23,7 @@ import peewee
 from app.config import Settings
 from app.errors import os_reason
 from app.fileio import atomic_path, make_folder, write_bytes_atomic
-from app.i18n import _
+from app.i18n import _, sentence
 from app.storage.db import database_path, database_proxy, raw_connection
 from app.storage.errors import DatabaseDamagedError, StorageError
 
@@ -148,12 +148,19 @@ def _carry_attachments(destination: sqlite3.Connection) -> tuple[int, list[str]]
     for sha, stored_as, file_name in rows:
         data = _read_stored(root, stored_as)
         if data is None or hashlib.sha256(data).hexdigest() != sha:
-            missing.append(file_name)
+            if _still_attached(sha):  # not just deleted by the clerk while this copy ran
+                missing.append(file_name)
             continue
         destination.execute(f"INSERT INTO {FILES_TABLE} VALUES (?, ?, ?)", (sha, stored_as, data))
         carried += 1
     destination.commit()
     return carried, missing
+
+
+def _still_attached(sha: str) -> bool:
+    from app.storage.models import Attachment
+
+    return bool(Attachment.select().where(Attachment.sha256 == sha).exists())
 
 
 def _read_stored(root: Path, stored_as: str) -> bytes | None:
@@ -254,6 +261,16 @@ def backups_folder() -> Path:
     return folder
 
 
+def _backup_places() -> list[Path]:
+    places = []
+    with contextlib.suppress(StorageError):
+        places.append(backups_folder())
+    default = default_backups_folder()
+    if default.is_dir() and default not in places:
+        places.append(default)
+    return places
+
+
 @dataclass(frozen=True)
 class BackupFile:
     path: Path
@@ -282,10 +299,17 @@ def list_backups(folder: Path | None = None) -> list[BackupFile]:
 
 
 def newest_good_backup(folder: Path | None = None) -> BackupFile | None:
-    """The newest backup that opens, passes quick_check and this program can read."""
+    """The newest backup that opens, passes quick_check and this program can read: in the
+    backup folder and, if another was chosen (a USB stick that may be unplugged), beside the
+    database too, where the copies made before the choice still are."""
     from app.storage.migrations import CURRENT_VERSION
 
-    for backup in list_backups(folder):
+    candidates: list[BackupFile] = []
+    for place in [folder] if folder is not None else _backup_places():
+        with contextlib.suppress(StorageError, OSError):
+            candidates.extend(list_backups(place))
+    candidates.sort(key=lambda backup: backup.taken, reverse=True)
+    for backup in candidates:
         try:
             if verify_database_file(backup.path) <= CURRENT_VERSION:
                 return backup
@@ -354,7 +378,7 @@ def restore_from(source_file: str | Path) -> Path:
             _(
                 "The data was replaced by the backup, but the restore could not be finished: "
                 "{reason} The previous content is kept in {copy}."
-            ).format(reason=_reason(error), copy=safety_copy)
+            ).format(reason=sentence(_reason(error)), copy=safety_copy)
         ) from error
     return safety_copy
 

@@ -27,6 +27,7 @@ class Holder:
     who: str  # "张敏 (zhangmin@OFFICE-PC)"
     since: str  # local time, "2026-11-24 09:12"
     pid: int
+    program: str = ""  # "gui" or "cli"
 
     def describe(self) -> str:
         return _("{who}, since {since}").format(who=self.who, since=self.since)
@@ -45,11 +46,22 @@ class DatabaseLock:
     def held(self) -> bool:
         return self._lock.is_locked
 
-    def acquire(self) -> bool:
+    def acquire(self, program: str = "cli", wait_for_commands: float = 0) -> bool:
+        """Take the lock for ``program`` ("gui" or "cli"); False if another holds it.
+
+        With ``wait_for_commands``, a lock held by a command-line run (a nightly backup, a
+        listing) is waited for that many seconds: such a run ends in moments, and the window
+        opening meanwhile must not stay read-only all day because of it."""
         try:
             self._lock.acquire(timeout=0)
         except Timeout:
-            return False
+            holder = self.holder()
+            if not wait_for_commands or holder is None or holder.program != "cli":
+                return False
+            try:
+                self._lock.acquire(timeout=wait_for_commands)
+            except Timeout:
+                return False
         except OSError:
             # A folder where no lock file can be made (read-only media): nothing to guard.
             return True
@@ -57,6 +69,7 @@ class DatabaseLock:
             "who": actor(),
             "since": dt.datetime.now().strftime("%Y-%m-%d %H:%M"),
             "pid": os.getpid(),
+            "program": program,
         }
         with contextlib.suppress(OSError):
             write_text_atomic(self.note_path, json.dumps(holder, ensure_ascii=False))
@@ -66,7 +79,9 @@ class DatabaseLock:
         """Who has the database open, as the holder's note says (None if it cannot be read)."""
         try:
             raw = json.loads(self.note_path.read_text(encoding="utf-8"))
-            return Holder(str(raw["who"]), str(raw["since"]), int(raw["pid"]))
+            return Holder(
+                str(raw["who"]), str(raw["since"]), int(raw["pid"]), str(raw.get("program", ""))
+            )
         except (OSError, ValueError, KeyError, TypeError):
             return None
 
@@ -95,4 +110,4 @@ def in_use_message(lock: DatabaseLock) -> str:
     holder = lock.holder()
     if holder is None:
         return _("Another SafeDuty has this database open.")
-    return _("Another SafeDuty has this database open ({holder}).").format(holder=holder.describe())
+    return _("Another SafeDuty has this database open: {holder}.").format(holder=holder.describe())

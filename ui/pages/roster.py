@@ -410,6 +410,8 @@ class RosterPage(QWidget):
             self._changed(dialog.membership_id, _("{name} was changed.").format(name=name))
 
     def move_member(self, offset: int) -> None:
+        if dialogs.refuse_if_read_only(self):
+            return
         line = self.selected_line()
         if line is None:
             return

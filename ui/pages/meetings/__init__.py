@@ -204,6 +204,8 @@ class MeetingsPage(QWidget):
 
     def delete_meeting(self, line: MeetingLine) -> bool:
         """Delete the meeting after the clerk confirms; whether it was deleted."""
+        if dialogs.refuse_if_read_only(self):
+            return False
         details = []
         if line.follow_ups_total:
             details.append(

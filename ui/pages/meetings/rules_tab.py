@@ -251,6 +251,8 @@ class RulesTab(QWidget):
         return saved.id
 
     def toggle_active(self) -> bool:
+        if dialogs.refuse_if_read_only(self):
+            return False
         rule = self.selected_rule()
         if rule is None:
             return False
@@ -269,6 +271,8 @@ class RulesTab(QWidget):
         return True
 
     def delete_selected(self) -> bool:
+        if dialogs.refuse_if_read_only(self):
+            return False
         rule = self.selected_rule()
         if rule is None or rule.id is None:
             return False

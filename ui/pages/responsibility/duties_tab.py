@@ -481,6 +481,8 @@ class DutiesTab(ResponsibilityTab):
         self._save(items, row, _("Duty {number} was changed.").format(number=duty_number(row + 1)))
 
     def delete_duty(self) -> None:
+        if dialogs.refuse_if_read_only(self):
+            return
         row = self.selected_row()
         if row is None:
             return
@@ -503,6 +505,8 @@ class DutiesTab(ResponsibilityTab):
         self._save(items, row, _("Duty {number} was deleted.").format(number=number))
 
     def move_duty(self, offset: int) -> None:
+        if dialogs.refuse_if_read_only(self):
+            return
         row = self.selected_row()
         if row is None:
             return
@@ -518,6 +522,8 @@ class DutiesTab(ResponsibilityTab):
         )
 
     def restore_builtin(self) -> None:
+        if dialogs.refuse_if_read_only(self):
+            return
         builtin = default_duties(self._kind)
         if not builtin:
             return

@@ -303,7 +303,8 @@ class GridTab(ResponsibilityTab):
 
     @property
     def read_only(self) -> bool:
-        return self.as_of < self.page.today()
+        """A past day (history is not edited here), or a database another program has open."""
+        return self.as_of < self.page.today() or bool(dialogs.read_only_reason())
 
     @property
     def people_shown(self) -> PeopleShown:

@@ -503,6 +503,8 @@ class MatrixTab(ResponsibilityTab):
         self.save(lines, row, _("Row {number} was changed.").format(number=row + 1))
 
     def delete_row(self) -> None:
+        if dialogs.refuse_if_read_only(self):
+            return
         row = self.selected_row()
         if row is None:
             return
@@ -526,6 +528,8 @@ class MatrixTab(ResponsibilityTab):
         self.save(lines, row, _("Row {number} was deleted.").format(number=row + 1))
 
     def move_row(self, offset: int) -> None:
+        if dialogs.refuse_if_read_only(self):
+            return
         row = self.selected_row()
         if row is None or self.proxy.search:
             return

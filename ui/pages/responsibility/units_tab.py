@@ -282,6 +282,8 @@ class UnitsTab(ResponsibilityTab):
             self._changed(line.id, _("{name} was changed.").format(name=dialog.unit_name))
 
     def delete_unit(self) -> None:
+        if dialogs.refuse_if_read_only(self):
+            return
         line = self.selected_line()
         if line is None:
             return

@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.config import Settings
-from app.i18n import _
+from app.i18n import _, join_names
 from app.storage.audit import login, set_operator
 from app.storage.backup import (
     BackupResult,
@@ -304,7 +304,7 @@ class DataTab(QWidget):
             text += "\n\n" + _(
                 "These attached files were missing or changed on this computer and are not in "
                 "the backup: {names}"
-            ).format(names="、".join(result.missing))
+            ).format(names=join_names(result.missing))
         QMessageBox.information(self, _("Backup"), text)
 
     def restore_selected(self) -> bool:
@@ -360,6 +360,9 @@ class DataTab(QWidget):
 
     def show_report(self, report: HealthReport) -> None:
         self.last_report = report
+        window = parent_of(self)
+        if window is not None and window.safety is not None:
+            window.safety.report(report)  # the banner and the backups follow the result
         if report.ok:
             self.result_label.setText(
                 _(
