@@ -392,3 +392,27 @@ def test_a_local_folder_is_not_a_network_share(
     monkeypatch.setattr(Path, "read_text", read_text)
     assert on_network_share(tmp_path / "db.sqlite3") is True
     assert on_network_share(tmp_path.parent / "elsewhere.sqlite3") is False
+
+
+def test_a_window_waits_briefly_for_a_command_line_run_but_not_for_another_window(
+    tmp_path: Path,
+) -> None:
+    import threading
+
+    database = tmp_path / "x.sqlite3"
+    database.write_bytes(b"")
+    command = DatabaseLock(database)
+    assert command.acquire("cli")
+    threading.Timer(0.4, command.release).start()  # a nightly backup finishing
+    window = DatabaseLock(database)
+    started = time.monotonic()
+    assert window.acquire("gui", wait_for_commands=10)
+    assert 0.3 < time.monotonic() - started < 5
+    holder = window.holder()
+    assert holder is not None and holder.program == "gui"
+    # Another window holding it: the second one does not wait, it opens read-only at once.
+    second = DatabaseLock(database)
+    started = time.monotonic()
+    assert not second.acquire("gui", wait_for_commands=10)
+    assert time.monotonic() - started < 1
+    window.release()
