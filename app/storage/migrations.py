@@ -230,8 +230,10 @@ def _prepare_schema(db: SafeDutyDatabase, *, create: bool) -> None:
     if version > CURRENT_VERSION:
         raise _newer(version)
     if version < CURRENT_VERSION:
-        # Later steps that change records run before the triggers exist: a step after 4 that
-        # edits rows must enter its changes itself (audit.append_entries), as 4 does.
+        # Steps run before the triggers exist.  A step after 4 that edits rows must enter its
+        # changes itself (audit.append_entries); one that adds or drops a column changes how
+        # every record of that table reads, so it must enter each of them again (action
+        # "baseline", source "upgrade"), or the next check reports them all as changed.
         backup_to(new_backup_path(backups_folder(), f"before-upgrade-v{version}"))
         for step in range(version + 1, CURRENT_VERSION + 1):
             with db.atomic():
