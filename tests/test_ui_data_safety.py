@@ -378,3 +378,16 @@ def test_a_person_chooser_with_nobody_suggested_opens(gui, qtbot) -> None:
     qtbot.addWidget(dialog)
     assert dialog.chooser.everyone_check.isChecked()
     assert dialog.chooser.count_label.text()
+
+
+def test_the_window_says_once_when_it_has_first_been_painted(gui, qtbot) -> None:
+    window = MainWindow(remember=False)
+    qtbot.addWidget(window)
+    seen: list[bool] = []
+    window.first_painted.connect(lambda: seen.append(True))
+    window.show()
+    qtbot.waitUntil(lambda: seen == [True], timeout=5000)
+    window.repaint()
+    window.show_page("roster")
+    qtbot.wait(50)
+    assert seen == [True]

@@ -11,7 +11,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QTimer, QTranslator
+from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QTranslator
 from PySide6.QtGui import QFont, QFontDatabase
 from PySide6.QtWidgets import QApplication, QMessageBox
 
@@ -23,6 +23,8 @@ from ui.collector import GuiThreadCollector
 
 if TYPE_CHECKING:
     from app.storage.backup import BackupFile
+    from app.storage.lock import DatabaseLock
+    from ui.main_window import MainWindow
 
 ORGANISATION = "SafeDuty"
 BUNDLED_CJK_FONT = "DroidSansFallbackFull.ttf"
@@ -124,7 +126,6 @@ def run(db_url: str) -> int:
     from app.storage.migrations import close_database
     from ui.errors import install_exception_hook
     from ui.main_window import MainWindow
-    from ui.safety import DataSafety
 
     app = create_app()
     set_operator(Settings.load().operator_name)
@@ -132,7 +133,8 @@ def run(db_url: str) -> int:
     path = sqlite_path_from_url(db_url)
     lock = lock_for(path, create=True)
     # One program per database: a second one only reads.
-    read_only = lock is not None and not lock.acquire("gui", wait_for_commands=30)
+    # The holder's note (a synced file) is written after the first paint, with the checks.
+    read_only = lock is not None and not lock.acquire("gui", wait_for_commands=30, note=False)
     try:
         if not _open_or_recover(db_url, path, read_only=read_only):
             return 1
@@ -151,10 +153,11 @@ def run(db_url: str) -> int:
 
             notes.append(network_share_warning())
         window.show_banner("\n".join(notes))
-        window.safety = DataSafety(window, backups=not read_only)
-        window.show()
         # After the first paint: the checks and the first backup never delay the window.
-        QTimer.singleShot(0, window.safety.start)
+        window.first_painted.connect(
+            lambda: _watch_over_the_data(window, lock, backups=not read_only)
+        )
+        window.show()
         return app.exec()
     finally:
         from ui.tasks import wait_for_idle, wait_for_workers
@@ -164,6 +167,16 @@ def run(db_url: str) -> int:
         close_database()
         if lock is not None:
             lock.release()
+
+
+def _watch_over_the_data(window: MainWindow, lock: DatabaseLock | None, *, backups: bool) -> None:
+    # Imported here: the checks and backups are not needed to show the window.
+    from ui.safety import DataSafety
+
+    if lock is not None:
+        lock.write_note()
+    window.safety = DataSafety(window, backups=backups)
+    window.safety.start()
 
 
 def _open_or_recover(db_url: str, path: Path | None, *, read_only: bool) -> bool:

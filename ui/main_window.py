@@ -9,7 +9,7 @@ import datetime as dt
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QByteArray, QSize, Qt
+from PySide6.QtCore import QByteArray, QEvent, QObject, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QFont
 from PySide6.QtWidgets import (
     QLabel,
@@ -59,6 +59,10 @@ def app_title() -> str:
 
 
 class MainWindow(QMainWindow):
+    # Once, when the window has been painted the first time: work that must not delay the
+    # first picture (the data checks, the first backup) starts from here.
+    first_painted = Signal()
+
     def __init__(
         self,
         parent: QWidget | None = None,
@@ -98,6 +102,9 @@ class MainWindow(QMainWindow):
         brand_font.setPointSizeF(brand_font.pointSizeF() * 1.05)
         self.brand_label.setFont(brand_font)
         self.brand_label.setWordWrap(True)
+        # Always on screen, so painted with the first picture of the window.
+        self._painted = False
+        self.brand_label.installEventFilter(self)
         self.group_label = QLabel(self)
         self.group_label.setWordWrap(True)
         self.group_label.setStyleSheet("color: palette(placeholder-text);")
@@ -282,6 +289,12 @@ class MainWindow(QMainWindow):
         self.setWindowTitle(
             _("{app} — {place}").format(app=app_title(), place=place) if place else app_title()
         )
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if not self._painted and watched is self.brand_label and event.type() == QEvent.Type.Paint:
+            self._painted = True
+            QTimer.singleShot(0, self.first_painted.emit)
+        return super().eventFilter(watched, event)
 
     def show_banner(self, text: str, key: str = "start") -> None:
         """A standing note across the window's top, one per ``key`` (empty text: none)."""

@@ -17,18 +17,18 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import getpass
 import hashlib
 import json
-import socket
 import sqlite3
 import time
 from collections.abc import Iterator, Sequence
 from enum import StrEnum
 
+# The attachments a backup file carries inside (app.storage.backup).
+BACKUP_FILES_TABLE = "safeduty_backup_file"
 # Tables that are not records: the schema version, the program's own notes, the trail itself,
-# and the attachments a backup file carries (app.storage.backup.FILES_TABLE).
-NOT_AUDITED = frozenset({"schema_version", "housekeeping", "audit_entry", "safeduty_backup_file"})
+# and the attachments inside a backup file.
+NOT_AUDITED = frozenset({"schema_version", "housekeeping", "audit_entry", BACKUP_FILES_TABLE})
 # The source of the entries that begin a trail again after it was removed outside.
 TRAIL_RESTARTED = "trail-restarted"
 SEPARATOR = "\x1f"  # the ASCII unit separator: cannot occur in a JSON text or an ISO time
@@ -48,11 +48,16 @@ class _Who:
     """Who is making changes now, and through what: read by the triggers at each change."""
 
     operator = ""  # the clerk's name from the settings, if given
-    actor = ""  # the operator and the login, as entries record them
+    login: str | None = None  # this computer's login, read when first needed
+    actor: str | None = None  # the operator and the login, as entries record them
     source = ""
 
 
 def login_name() -> str:
+    # Imported here: a start that shows the window needs neither before the first change.
+    import getpass
+    import socket
+
     try:
         user = getpass.getuser()
     except (OSError, KeyError, ImportError):  # no login name in a service or a container
@@ -60,22 +65,22 @@ def login_name() -> str:
     return f"{user}@{socket.gethostname()}"
 
 
-_LOGIN = login_name()
-_Who.actor = _LOGIN
-
-
 def login() -> str:
     """This computer's login, as entries record it: "zhangmin@OFFICE-PC"."""
-    return _LOGIN
+    if _Who.login is None:
+        _Who.login = login_name()
+    return _Who.login
 
 
 def set_operator(name: str) -> None:
     _Who.operator = name.strip()
-    _Who.actor = f"{_Who.operator} ({_LOGIN})" if _Who.operator else _LOGIN
+    _Who.actor = None
 
 
 def actor() -> str:
     """The person of an entry: "张敏 (zhangmin@OFFICE-PC)", or the login when no name is set."""
+    if _Who.actor is None:
+        _Who.actor = f"{_Who.operator} ({login()})" if _Who.operator else login()
     return _Who.actor
 
 
@@ -140,7 +145,7 @@ def entry_hash(
 
 def register_functions(connection: sqlite3.Connection) -> None:
     connection.create_function("safeduty_now", 0, now_text)
-    connection.create_function("safeduty_actor", 0, lambda: _Who.actor)
+    connection.create_function("safeduty_actor", 0, actor)
     connection.create_function("safeduty_source", 0, lambda: _Who.source)
     connection.create_function("safeduty_audit_hash", 9, entry_hash, deterministic=True)
 

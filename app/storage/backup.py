@@ -14,7 +14,6 @@ import datetime as dt
 import hashlib
 import re
 import sqlite3
-import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -24,11 +23,12 @@ from app.config import Settings
 from app.errors import os_reason
 from app.fileio import atomic_path, make_folder, write_bytes_atomic
 from app.i18n import _, sentence
+from app.storage.audit import BACKUP_FILES_TABLE
 from app.storage.db import database_path, database_proxy, raw_connection
 from app.storage.errors import DatabaseDamagedError, StorageError
 
 # The attachments inside a backup file; restored into the attachments folder, then dropped.
-FILES_TABLE = "safeduty_backup_file"
+FILES_TABLE = BACKUP_FILES_TABLE
 _STORED = re.compile(r"^[0-9a-f]{2}/[0-9a-f]{64}(\.[0-9a-z]{1,10})?$")
 
 
@@ -202,6 +202,8 @@ def database_identity() -> str:
 def new_identity(identity: str | None = None) -> None:
     """Give a new (or newly upgraded) database its identity; with ``identity``, keep that one
     (a restored backup goes on with the series of the database it replaced)."""
+    import uuid  # here: only a new database needs it, and it is slow to import
+
     from app.storage.models import Housekeeping
 
     if identity is None:

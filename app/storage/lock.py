@@ -1,9 +1,12 @@
 """One program per database: a lock beside the file, held while the program has it open.
 
-The lock is the operating system's (filelock: flock on Linux, LockFileEx on Windows), so it
-goes when the program goes, even when it is killed or the power fails — no stale lock for a
-clerk to delete by hand.  Who holds it (computer, login, since when) is written to a small
-note beside it, so the second program can say whose it is.
+The lock is SQLite's own: an exclusive transaction held open on a small lock file beside the
+database.  SQLite takes it with the operating system's file locks (fcntl on Linux,
+LockFileEx on Windows) — the same locks that guard the database itself — so it goes when
+the program goes, even when it is killed or the power fails: no stale lock for a clerk to
+delete by hand.  (The sqlite3 module is loaded anyway; a lock library would add its import
+to every start.)  Who holds it (computer, login, since when) is written to a small note
+beside it, so the second program can say whose it is.
 """
 
 from __future__ import annotations
@@ -12,10 +15,9 @@ import contextlib
 import datetime as dt
 import json
 import os
+import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
-
-from filelock import FileLock, Timeout
 
 from app.fileio import write_text_atomic
 from app.i18n import _
@@ -40,40 +42,67 @@ class DatabaseLock:
         self.database = database
         self.lock_path = database.with_name(database.name + ".lock")
         self.note_path = database.with_name(database.name + ".in-use")
-        self._lock = FileLock(str(self.lock_path), timeout=0, thread_local=False)
+        self._held: sqlite3.Connection | None = None
+        self._program = "cli"
 
     @property
     def held(self) -> bool:
-        return self._lock.is_locked
+        return self._held is not None
 
-    def acquire(self, program: str = "cli", wait_for_commands: float = 0) -> bool:
+    def acquire(
+        self, program: str = "cli", wait_for_commands: float = 0, *, note: bool = True
+    ) -> bool:
         """Take the lock for ``program`` ("gui" or "cli"); False if another holds it.
 
         With ``wait_for_commands``, a lock held by a command-line run (a nightly backup, a
         listing) is waited for that many seconds: such a run ends in moments, and the window
-        opening meanwhile must not stay read-only all day because of it."""
+        opening meanwhile must not stay read-only all day because of it.  ``note`` False:
+        the holder's note is written later (``write_note``), once the window is up."""
+        if self._held is not None:
+            return True
         try:
-            self._lock.acquire(timeout=0)
-        except Timeout:
-            holder = self.holder()
-            if not wait_for_commands or holder is None or holder.program != "cli":
-                return False
-            try:
-                self._lock.acquire(timeout=wait_for_commands)
-            except Timeout:
-                return False
-        except OSError:
+            self._held = self._take(0)
+            if self._held is None:
+                holder = self.holder()
+                if not wait_for_commands or holder is None or holder.program != "cli":
+                    return False
+                self._held = self._take(wait_for_commands)
+                if self._held is None:
+                    return False
+        except sqlite3.Error:
             # A folder where no lock file can be made (read-only media): nothing to guard.
             return True
+        self._program = program
+        if note:
+            self.write_note()
+        return True
+
+    def _take(self, wait: float) -> sqlite3.Connection | None:
+        """An exclusive transaction on the lock file, kept open; None while another has it."""
+        connection = sqlite3.connect(
+            self.lock_path, timeout=wait, isolation_level=None, check_same_thread=False
+        )
+        try:
+            connection.execute("BEGIN EXCLUSIVE")
+        except sqlite3.OperationalError as error:
+            connection.close()
+            if "locked" in str(error).lower() or "busy" in str(error).lower():
+                return None
+            raise
+        return connection
+
+    def write_note(self) -> None:
+        """Say who holds the lock, for a second program to tell its user."""
+        if self._held is None:
+            return
         holder = {
             "who": actor(),
             "since": dt.datetime.now().strftime("%Y-%m-%d %H:%M"),
             "pid": os.getpid(),
-            "program": program,
+            "program": self._program,
         }
         with contextlib.suppress(OSError):
             write_text_atomic(self.note_path, json.dumps(holder, ensure_ascii=False))
-        return True
 
     def holder(self) -> Holder | None:
         """Who has the database open, as the holder's note says (None if it cannot be read)."""
@@ -86,11 +115,14 @@ class DatabaseLock:
             return None
 
     def release(self) -> None:
-        if not self._lock.is_locked:
+        if self._held is None:
             return
         with contextlib.suppress(OSError):
             self.note_path.unlink()
-        self._lock.release()
+        with contextlib.suppress(sqlite3.Error):
+            self._held.rollback()
+        self._held.close()
+        self._held = None
 
 
 def lock_for(path: Path | None, *, create: bool) -> DatabaseLock | None:

@@ -14,17 +14,9 @@ import peewee
 from app import __version__
 from app.i18n import _
 from app.storage import audit
-from app.storage.backup import (
-    backup_to,
-    backups_folder,
-    new_backup_path,
-    new_identity,
-    unpack_backup_files,
-)
 from app.storage.bulk import chunks
 from app.storage.db import SafeDutyDatabase, database_proxy, make_database, wrap_errors
 from app.storage.errors import NewerDatabaseError, StorageError
-from app.storage.health import CHAIN_VERIFIED
 from app.storage.models import (
     ALL_MODELS,
     Assignment,
@@ -102,6 +94,8 @@ def install_default_rules() -> None:
 
 def _to_version_4(db: peewee.Database) -> None:
     """The audit trail: it begins with every record as the upgrade found it."""
+    from app.storage.backup import new_identity
+
     db.create_tables([AuditEntry, Housekeeping])
     new_identity()
     with audit.recording_source("upgrade"):
@@ -134,7 +128,7 @@ def open_database(url: str, *, create: bool = True, read_only: bool = False) -> 
             _prepare_schema(db, create=create)
             _restart_a_removed_trail(db)
             _start_recording(db)
-            unpack_backup_files(db.connection())
+            _unpack_carried_files(db)
     except StorageError:
         db.close()
         raise
@@ -159,6 +153,15 @@ def _start_recording(db: SafeDutyDatabase) -> None:
     audit.install_triggers(db.connection())
 
 
+def _unpack_carried_files(db: SafeDutyDatabase) -> None:
+    """A backup copy opened as the database carries its attachments inside: unpack them."""
+    if db.table_exists(audit.BACKUP_FILES_TABLE):
+        # Imported here, as below: opening a database does not need the backups module.
+        from app.storage.backup import unpack_backup_files
+
+        unpack_backup_files(db.connection())
+
+
 def _restart_a_removed_trail(db: SafeDutyDatabase) -> None:
     """A trail removed outside the program begins again from the records as they are, its
     first entries marked so that every check reports the removal."""
@@ -166,6 +169,9 @@ def _restart_a_removed_trail(db: SafeDutyDatabase) -> None:
         return
     with db.atomic():
         db.create_tables([AuditEntry])
+        # Imported here: the checks are not needed to open a database.
+        from app.storage.health import CHAIN_VERIFIED
+
         Housekeeping.delete().where(Housekeeping.key == CHAIN_VERIFIED).execute()
         with audit.recording_source(audit.TRAIL_RESTARTED):
             audit.record_baseline(db.connection())
@@ -221,6 +227,8 @@ def _prepare_schema(db: SafeDutyDatabase, *, create: bool) -> None:
         with db.atomic():
             db.create_tables(ALL_MODELS)
             SchemaVersion.create(version=CURRENT_VERSION, written_by=__version__)
+            from app.storage.backup import new_identity
+
             new_identity()
             # The built-in duty lists and rules are the trail's first entries.
             _start_recording(db)
@@ -234,6 +242,8 @@ def _prepare_schema(db: SafeDutyDatabase, *, create: bool) -> None:
         # changes itself (audit.append_entries); one that adds or drops a column changes how
         # every record of that table reads, so it must enter each of them again (action
         # "baseline", source "upgrade"), or the next check reports them all as changed.
+        from app.storage.backup import backup_to, backups_folder, new_backup_path
+
         backup_to(new_backup_path(backups_folder(), f"before-upgrade-v{version}"))
         for step in range(version + 1, CURRENT_VERSION + 1):
             with db.atomic():
