@@ -299,6 +299,8 @@ def _backup(args: argparse.Namespace) -> int:
     from app.storage.backup import backup_to, verify_database_file
     from app.storage.errors import StorageError
 
+    if args.file.is_dir():
+        raise CliError(_("{file} is a folder; give the backup a file name.").format(file=args.file))
     if args.file.exists():
         # Replacing an older backup is what a nightly script does; a workbook is not.
         try:
@@ -310,13 +312,16 @@ def _backup(args: argparse.Namespace) -> int:
                 )
             ) from None
     result = backup_to(args.file)
-    print(
-        ngettext(
-            "Backup written and verified, with {count} attached file: {file}",
-            "Backup written and verified, with {count} attached files: {file}",
-            result.files,
-        ).format(count=result.files, file=args.file)
-    )
+    if not result.files:
+        print(_("Backup written and verified: {file}").format(file=args.file))
+    else:
+        print(
+            ngettext(
+                "Backup written and verified, with {count} attached file: {file}",
+                "Backup written and verified, with {count} attached files: {file}",
+                result.files,
+            ).format(count=result.files, file=args.file)
+        )
     for name in result.missing:
         print(
             _("Not in the backup (missing or changed on this computer): {name}").format(name=name),

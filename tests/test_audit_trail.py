@@ -20,10 +20,10 @@ from peewee import fn
 
 from app.audit.describe import describe_problem
 from app.audit.trail import (
-    EXPORT_COLUMNS,
     TrailFilter,
     count_entries,
     entries,
+    export_columns,
     export_trail,
     history,
 )
@@ -701,7 +701,7 @@ def test_export_xlsx_has_the_chinese_headers_one_row_per_entry_and_no_formulas(
     assert written == count_entries(TrailFilter())
     sheet = load_workbook(out).active
     rows = list(sheet.iter_rows(values_only=True))
-    header_at = next(i for i, row in enumerate(rows) if tuple(row) == EXPORT_COLUMNS)
+    header_at = next(i for i, row in enumerate(rows) if tuple(row) == tuple(export_columns()))
     body = rows[header_at + 1 :]
     assert len(body) == written
     ids = [row[0] for row in body]
@@ -710,10 +710,10 @@ def test_export_xlsx_has_the_chinese_headers_one_row_per_entry_and_no_formulas(
     for row in sheet.iter_rows():
         for cell in row:
             assert cell.data_type != "f", (cell.coordinate, cell.value)
-    record_column = EXPORT_COLUMNS.index("记录")
+    record_column = export_columns().index("记录")
     labels = [row[record_column] for row in body if row[0] in {e.id for e in mine(formula_like)}]
     assert labels == ["=1+1", "=1+1"]
-    actor_column = EXPORT_COLUMNS.index("操作人")
+    actor_column = export_columns().index("操作人")
     assert any(str(row[actor_column]).startswith('=HYPERLINK("http://x")') for row in body)
 
 
@@ -733,7 +733,7 @@ def test_export_csv_has_the_headers_one_row_per_entry_and_guards_formulas(
     written = export_trail(out, chosen)
     with out.open(encoding="utf-8-sig", newline="") as fp:
         rows = list(csv.reader(fp))
-    assert tuple(rows[0]) == EXPORT_COLUMNS
+    assert tuple(rows[0]) == tuple(export_columns())
     assert len(rows) - 1 == written == count_entries(chosen) == 2
     assert [int(row[0]) for row in rows[1:]] == sorted(
         (e.id for e in mine(formula_like)), reverse=True
@@ -741,7 +741,7 @@ def test_export_csv_has_the_headers_one_row_per_entry_and_guards_formulas(
     for row in rows[1:]:
         for text in row:
             assert not text.startswith(("=", "+", "-", "@")), text
-    record_column = EXPORT_COLUMNS.index("记录")
+    record_column = export_columns().index("记录")
     assert [row[record_column].lstrip("'") for row in rows[1:]] == ["=1+1", "=1+1"]
 
 
@@ -799,7 +799,7 @@ def test_audit_export_writes_the_file(tmp_path: Path, capsys: pytest.CaptureFixt
     assert str(out) in capsys.readouterr().out
     with out.open(encoding="utf-8-sig", newline="") as fp:
         rows = list(csv.reader(fp))
-    assert tuple(rows[0]) == EXPORT_COLUMNS and len(rows) == 2
+    assert tuple(rows[0]) == tuple(export_columns()) and len(rows) == 2
 
 
 @pytest.mark.parametrize(

@@ -391,3 +391,16 @@ def test_the_window_says_once_when_it_has_first_been_painted(gui, qtbot) -> None
     window.show_page("roster")
     qtbot.wait(50)
     assert seen == [True]
+
+
+def test_a_window_never_painted_still_starts_its_background_work(gui, qtbot, monkeypatch) -> None:
+    from ui import main_window
+
+    monkeypatch.setattr(main_window, "FIRST_PAINT_FALLBACK_MS", 50)
+    window = MainWindow(remember=False)
+    qtbot.addWidget(window)
+    window.brand_label.removeEventFilter(window)  # as if never painted (started minimised)
+    seen: list[bool] = []
+    window.first_painted.connect(lambda: seen.append(True))
+    window.show()
+    qtbot.waitUntil(lambda: seen == [True], timeout=3000)

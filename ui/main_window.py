@@ -10,7 +10,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QByteArray, QEvent, QObject, QSize, Qt, QTimer, Signal
-from PySide6.QtGui import QCloseEvent, QFont
+from PySide6.QtGui import QCloseEvent, QFont, QShowEvent
 from PySide6.QtWidgets import (
     QLabel,
     QListWidget,
@@ -48,6 +48,7 @@ QListWidget#navigation::item:selected { background: palette(highlight);
 QListWidget#navigation::item:hover:!selected { background: palette(midlight); }
 """
 KEY_ROLE = Qt.ItemDataRole.UserRole
+FIRST_PAINT_FALLBACK_MS = 3000
 BANNER_STYLE = (
     "QLabel { background: #fff4d6; color: #5c4400; border-bottom: 1px solid #e8cf8a;"
     " padding: 8px 16px; }"
@@ -289,6 +290,17 @@ class MainWindow(QMainWindow):
         self.setWindowTitle(
             _("{app} — {place}").format(app=app_title(), place=place) if place else app_title()
         )
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        # A window started minimised is not painted until it is restored: its background
+        # work must not wait that long.
+        QTimer.singleShot(FIRST_PAINT_FALLBACK_MS, self._painted_anyway)
+
+    def _painted_anyway(self) -> None:
+        if not self._painted:
+            self._painted = True
+            self.first_painted.emit()
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if not self._painted and watched is self.brand_label and event.type() == QEvent.Type.Paint:

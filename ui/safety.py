@@ -259,7 +259,7 @@ def restore_into_window(window: MainWindow, path: Path) -> bool:
 def describe_backup(backup: BackupFile) -> str:
     return {
         "auto": _("automatic"),
-        "manual": _("by hand"),
+        "manual": _("manual"),
         "before-restore": _("before a restore"),
     }.get(
         backup.reason,

@@ -118,6 +118,9 @@ def _list(args: argparse.Namespace) -> int:
         )
         print()
         return cli.EXIT_OK
+    if not found:
+        print(_("No change matches."))
+        return cli.EXIT_OK
     names = Names()
     for entry in found:
         what = table_label(entry.table) if entry.table else ""

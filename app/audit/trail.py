@@ -21,7 +21,7 @@ from app.audit.describe import (
     record_label,
     table_label,
 )
-from app.i18n import _
+from app.i18n import _, pgettext
 from app.io.spreadsheet import write_table
 from app.storage.models import AuditEntry
 
@@ -166,22 +166,26 @@ def moment_text(entry: Entry) -> str:
 
 def values_text(values: dict[str, object], names: Names, table: str = "") -> str:
     lines = field_changes({}, values, names, table)
-    return "\n".join(f"{change.label}：{change.after}" for change in lines)
+    return "\n".join(
+        _("{label}: {value}").format(label=change.label, value=change.after) for change in lines
+    )
 
 
-EXPORT_COLUMNS = (
-    "编号",
-    "时间",
-    "操作人",
-    "来源",
-    "操作",
-    "记录类型",
-    "记录编号",
-    "记录",
-    "变更字段",
-    "修改前",
-    "修改后",
-)
+def export_columns() -> list[str]:
+    """The export's headers, in the language of its cells (it is read, not imported again)."""
+    return [
+        pgettext("audit export", "No."),
+        pgettext("audit export", "Time"),
+        pgettext("audit export", "Changed by"),
+        pgettext("audit export", "Through"),
+        pgettext("audit export", "Action"),
+        pgettext("audit export", "Kind of record"),
+        pgettext("audit export", "Record no."),
+        pgettext("audit export", "Record"),
+        pgettext("audit export", "Fields changed"),
+        pgettext("audit export", "Before"),
+        pgettext("audit export", "After"),
+    ]
 
 
 def _export_rows(chosen: TrailFilter, names: Names) -> Iterator[list[object]]:
@@ -212,9 +216,9 @@ def export_trail(path: str | Path, chosen: TrailFilter | None = None) -> int:
     """Write the matching entries, newest first, to .xlsx or .csv; the number written."""
     return write_table(
         Path(path),
-        EXPORT_COLUMNS,
+        export_columns(),
         _export_rows(chosen or TrailFilter(), Names()),
-        title="操作记录（审计追踪）",
-        sheet_name="操作记录",
+        title=pgettext("audit export", "Audit trail"),
+        sheet_name=pgettext("audit export", "Audit trail"),
         streaming=True,
     )

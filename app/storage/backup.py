@@ -503,6 +503,16 @@ def _place_files(source: sqlite3.Connection) -> None:
 
 def integrity_problems() -> list[str]:
     """The full integrity_check of the open database: an empty list when all is well."""
-    rows = raw_connection().execute("PRAGMA integrity_check").fetchall()
-    problems = [str(row[0]) for row in rows]
-    return [] if problems == ["ok"] else problems
+    return check_rows(raw_connection().execute("PRAGMA integrity_check").fetchall())
+
+
+def check_rows(rows: list[tuple[object, ...]]) -> list[str]:
+    """SQLite's check result as one finding a line: a damaged page comes as one row of many
+    lines under a "*** in database main ***" heading."""
+    lines = [
+        line.strip()
+        for (row,) in rows
+        for line in str(row).splitlines()
+        if line.strip() and not line.startswith("***")
+    ]
+    return [] if lines == ["ok"] else lines

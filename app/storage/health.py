@@ -28,9 +28,9 @@ CHAIN_VERIFIED = "chain_verified"
 
 
 def quick_problems() -> list[str]:
-    rows = raw_connection().execute("PRAGMA quick_check").fetchall()
-    problems = [str(row[0]) for row in rows]
-    return [] if problems == ["ok"] else problems
+    from app.storage.backup import check_rows
+
+    return check_rows(raw_connection().execute("PRAGMA quick_check").fetchall())
 
 
 def last_full_check() -> dt.datetime | None:
@@ -87,8 +87,14 @@ class HealthReport:
         """One calm sentence per kind of problem, for the user."""
         lines = []
         if self.database:
+            first = self.database[0]
             lines.append(
-                _("The database file is damaged ({problem}).").format(problem=self.database[0])
+                _("The database file is damaged ({problem}).").format(problem=first)
+                if len(self.database) == 1
+                # SQLite lists every damaged page: the first, and how many in all.
+                else _("The database file is damaged ({problem}; {count} problems in all).").format(
+                    problem=first, count=len(self.database)
+                )
             )
         if self.attachments:
             lines.append(

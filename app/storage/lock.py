@@ -7,6 +7,9 @@ the program goes, even when it is killed or the power fails: no stale lock for a
 delete by hand.  (The sqlite3 module is loaded anyway; a lock library would add its import
 to every start.)  Who holds it (computer, login, since when) is written to a small note
 beside it, so the second program can say whose it is.
+
+Nothing else in this process may open and close the lock file: on POSIX, closing any handle
+to a file drops every lock the process holds on it.
 """
 
 from __future__ import annotations
@@ -19,7 +22,7 @@ import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
 
-from app.fileio import write_text_atomic
+from app.fileio import write_bytes_atomic, write_text_atomic
 from app.i18n import _
 from app.storage.audit import actor
 
@@ -69,27 +72,54 @@ class DatabaseLock:
                 self._held = self._take(wait_for_commands)
                 if self._held is None:
                     return False
-        except sqlite3.Error:
+        except (sqlite3.Error, OSError):
             # A folder where no lock file can be made (read-only media): nothing to guard.
             return True
         self._program = program
         if note:
             self.write_note()
+        else:
+            # A note left by a program that was killed must not name the wrong holder (or
+            # make a second window wait for a command-line run long gone) until ours is written.
+            with contextlib.suppress(OSError):
+                self.note_path.unlink()
         return True
 
     def _take(self, wait: float) -> sqlite3.Connection | None:
-        """An exclusive transaction on the lock file, kept open; None while another has it."""
-        connection = sqlite3.connect(
-            self.lock_path, timeout=wait, isolation_level=None, check_same_thread=False
-        )
-        try:
-            connection.execute("BEGIN EXCLUSIVE")
-        except sqlite3.OperationalError as error:
-            connection.close()
-            if "locked" in str(error).lower() or "busy" in str(error).lower():
-                return None
-            raise
-        return connection
+        """An exclusive transaction on the lock file, kept open; None while another has it.
+
+        SQLite opens a file it may not write read-only, and BEGIN EXCLUSIVE there takes only
+        a shared lock — every program would think it held the lock.  So the transaction
+        writes one number (the process id) to prove it can.  A lock file that is read-only
+        is replaced by a fresh one; one that is not a database (a few bytes written by
+        something else) is emptied in place — the same file, so programs still meet on one
+        lock.  The file itself is never opened here otherwise (see the module's note).
+        """
+        for attempt in range(2):
+            connection: sqlite3.Connection | None = None
+            try:
+                connection = sqlite3.connect(
+                    self.lock_path, timeout=wait, isolation_level=None, check_same_thread=False
+                )
+                connection.execute("BEGIN EXCLUSIVE")
+                connection.execute(f"PRAGMA user_version = {os.getpid() % 2**31}")
+            except sqlite3.DatabaseError as error:
+                if connection is not None:
+                    connection.close()
+                text = str(error).lower()
+                if "locked" in text or "busy" in text:
+                    return None
+                if attempt == 0 and "not a database" in text:
+                    with open(self.lock_path, "r+b") as stray:
+                        stray.truncate(0)
+                    continue
+                if attempt == 0 and "readonly" in text:
+                    # Nobody can have held a real lock on it: SQLite only took shared ones.
+                    write_bytes_atomic(self.lock_path, b"")
+                    continue
+                raise
+            return connection
+        return None
 
     def write_note(self) -> None:
         """Say who holds the lock, for a second program to tell its user."""
