@@ -2,8 +2,9 @@
 back to a backup when something is wrong.
 
 All of it runs in the background after the window has been painted (a start must stay
-quick), through the one worker thread that also serialises every write.  Problems are told
-calmly, once, with the newest good backup offered.
+quick), in a worker lane of its own (ui.tasks.CHECKS), beside the clerk's work rather than in
+front of it.  Problems are told calmly, once, with the newest good backup offered, and stay
+in the window's banner until a check finds all well again.
 """
 
 from __future__ import annotations
