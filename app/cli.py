@@ -80,7 +80,7 @@ def build_parser(*, commands: bool = True) -> argparse.ArgumentParser:
     demo = areas.add_parser("demo", help=_("fill the database with a fictional township"))
     demo.add_argument("--scale", type=int, default=1, help=_("multiply the size (benchmarks)"))
     demo.add_argument("--today", type=_date, default=None, help=argparse.SUPPRESS)
-    demo.set_defaults(handler=_demo, creates_database=True)
+    demo.set_defaults(handler=_demo, creates_database=True, writes=True)
 
     roster = areas.add_parser("roster", help=_("the leading group roster"))
     verbs = roster.add_subparsers(dest="verb", metavar="VERB", required=True, parser_class=_Parser)
@@ -93,7 +93,7 @@ def build_parser(*, commands: bool = True) -> argparse.ArgumentParser:
         action="store_true",
         help=_("keep members who are not in the file (the file lists only some)"),
     )
-    r_import.set_defaults(handler=_roster_import, creates_database=True)
+    r_import.set_defaults(handler=_roster_import, creates_database=True, writes=True)
     r_export = verbs.add_parser("export", help=_("export the roster to .xlsx or .csv"))
     r_export.add_argument("file", type=Path)
     r_export.add_argument("--as-of", type=_date, default=None)
@@ -140,7 +140,7 @@ def build_parser(*, commands: bool = True) -> argparse.ArgumentParser:
     backup.set_defaults(handler=_backup)
     restore = areas.add_parser("restore", help=_("replace the database with a backup"))
     restore.add_argument("file", type=Path)
-    restore.set_defaults(handler=_restore, creates_database=True)
+    restore.set_defaults(handler=_restore, creates_database=True, writes=True)
     return parser
 
 
@@ -421,6 +421,14 @@ def _with_database(
     # and backups work; a change is refused with the holder's name.
     busy = lock is not None and not lock.acquire()
     try:
+        writes = getattr(args, "writes", False) and not getattr(args, "dry_run", False)
+        if busy and lock is not None and writes:
+            # Said before any work: a plan printed first would read as if it had been applied.
+            raise CliError(
+                _("{busy} Close it first, then run the command again.").format(
+                    busy=in_use_message(lock)
+                )
+            )
         # Commands that only read or copy out refuse a database that is not there yet.
         try:
             open_database(db_url, create=creates, read_only=busy)

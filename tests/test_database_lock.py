@@ -416,3 +416,19 @@ def test_a_window_waits_briefly_for_a_command_line_run_but_not_for_another_windo
     assert not second.acquire("gui", wait_for_commands=10)
     assert time.monotonic() - started < 1
     window.release()
+
+
+def test_an_import_into_a_held_database_is_refused_before_its_plan_is_shown(
+    held: DatabaseLock, database: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    roster = tmp_path / "名册.csv"
+    roster.write_text("姓名,小组职务,职务\n王五,成员,副镇长\n", encoding="utf-8")
+    before = contents(database)
+    assert run(database, "roster", "import", str(roster)) == 1
+    captured = capsys.readouterr()
+    assert captured.out == ""  # no plan that would read as if it had been applied
+    assert "张敏" in one_line(captured.err)
+    # A dry run only reads: it still shows what the file would change.
+    assert run(database, "roster", "import", str(roster), "--dry-run") == 0
+    assert capsys.readouterr().out
+    assert contents(database) == before

@@ -57,10 +57,11 @@ def test_back_up_now_lists_the_copy_and_it_restores(
 ) -> None:
     Person.create(name="张敏")
     tab = data_tab(window)
+    assert tab.empty_note.isVisibleTo(tab)  # nothing yet, and said so
     said = answer(monkeypatch, "information", QMessageBox.StandardButton.Ok)
     tab.backup_now()
     idle(qtbot)
-    assert tab.model.rowCount() == 1
+    assert tab.model.rowCount() == 1 and not tab.empty_note.isVisibleTo(tab)
     backup = tab.model.row_object(tab.model.index(0, 0))[0]
     assert backup.reason == "manual" and backup.path.parent == fresh_database.parent / "backups"
     assert backup.path.name in said[0]

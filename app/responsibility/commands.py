@@ -64,7 +64,7 @@ def _add_matrix(areas: Any) -> None:
     m_import.add_argument("file", type=Path)
     m_import.add_argument("--dry-run", action="store_true", help=_("show changes, write nothing"))
     m_import.add_argument("--as-of", type=cli._date, default=None, help=_("effective date"))
-    m_import.set_defaults(handler=_matrix_import, creates_database=True)
+    m_import.set_defaults(handler=_matrix_import, creates_database=True, writes=True)
     m_export = verbs.add_parser("export", help=_("export the matrix to .xlsx or .csv"))
     m_export.add_argument("file", type=Path)
     m_export.set_defaults(handler=_matrix_export)

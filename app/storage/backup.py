@@ -244,7 +244,9 @@ def new_backup_path(folder: Path, reason: str, when: dt.datetime | None = None) 
 
 def default_backups_folder() -> Path:
     path = database_path()
-    return (path.parent if path is not None else Path.cwd()) / "backups"
+    # Resolved: shown in the settings, it must say where, whatever folder the program was
+    # started from.
+    return (path.resolve().parent if path is not None else Path.cwd()) / "backups"
 
 
 def backups_folder() -> Path:

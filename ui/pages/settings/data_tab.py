@@ -123,6 +123,14 @@ class DataTab(QWidget):
         backups_layout.addWidget(self.folder_warning)
         backups_layout.addWidget(explanation)
         backups_layout.addWidget(self.table, 1)
+        self.empty_note = muted(
+            _(
+                "No backups in this folder yet: the first is made when SafeDuty starts, and "
+                "“Back up now” makes one at once."
+            ),
+            backups_box,
+        )
+        backups_layout.addWidget(self.empty_note)
         backups_layout.addLayout(buttons)
 
         # Checking
@@ -224,6 +232,7 @@ class DataTab(QWidget):
         self.folder_edit.setToolTip(str(folder))
         self.default_folder_button.setEnabled(bool(chosen))
         self.table.resizeColumnsToContents()
+        self.empty_note.setVisible(self.model.rowCount() == 0)
         last = last_full_check()
         self.last_check_label.setText(
             _("Last full check: {when}").format(when=last.strftime("%Y-%m-%d %H:%M"))
