@@ -11,7 +11,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject
-from PySide6.QtWidgets import QFileDialog
 
 from app.config import Settings
 from app.i18n import _, ngettext
@@ -23,23 +22,12 @@ from ui.dialogs.import_preview import ImportPreviewDialog
 from ui.dialogs.problems_dialog import ImportProblemsDialog
 from ui.errors import show_error
 from ui.printing.preview import PrintPreviewDialog
-from ui.state import last_folder, remember_folder
 from ui.tasks import Op
+from ui.widgets.file_dialogs import EXCEL_SUFFIX, ask_spreadsheet_to_open, ask_spreadsheet_to_save
 
 if TYPE_CHECKING:
     from app.roster.interchange import ImportPlan
     from ui.pages.roster import RosterPage
-
-EXCEL_SUFFIX = ".xlsx"
-CSV_SUFFIX = ".csv"
-
-
-def _filters() -> dict[str, str]:
-    return {
-        "both": _("Spreadsheets (*.xlsx *.csv)"),
-        "excel": _("Excel workbooks (*.xlsx)"),
-        "csv": _("CSV files (*.csv)"),
-    }
 
 
 def roster_document_name(snapshot: RosterSnapshot, suffix: str) -> str:
@@ -71,18 +59,9 @@ class RosterFiles(QObject):
 
     def import_roster(self) -> None:
         page = self._page
-        filters = _filters()
-        chosen, _filter = QFileDialog.getOpenFileName(
-            page,
-            _("Import the roster"),
-            last_folder("import"),
-            ";;".join((filters["both"], filters["excel"], filters["csv"])),
-        )
-        if not chosen:
-            return
-        path = Path(chosen)
-        remember_folder("import", path)
-        self.start_import(path)
+        path = ask_spreadsheet_to_open(page, _("Import the roster"))
+        if path is not None:
+            self.start_import(path)
 
     def start_import(self, path: Path) -> Op:
         # Loaded on first use: the spreadsheet libraries cost start-up time.
@@ -140,22 +119,11 @@ class RosterFiles(QObject):
     def export_roster(self) -> None:
         page = self._page
         snapshot = page.snapshot or roster_as_of(page.as_of)
-        filters = _filters()
-        start = str(Path(last_folder("export")) / roster_document_name(snapshot, EXCEL_SUFFIX))
-        chosen, selected = QFileDialog.getSaveFileName(
-            page,
-            _("Export the roster"),
-            start,
-            ";;".join((filters["excel"], filters["csv"])),
+        path = ask_spreadsheet_to_save(
+            page, _("Export the roster"), roster_document_name(snapshot, EXCEL_SUFFIX)
         )
-        if not chosen:
-            return
-        path = Path(chosen)
-        if path.suffix.lower() not in (EXCEL_SUFFIX, CSV_SUFFIX):
-            suffix = CSV_SUFFIX if selected == filters["csv"] else EXCEL_SUFFIX
-            path = path.with_name(path.name + suffix)
-        remember_folder("export", path)
-        self.start_export(path)
+        if path is not None:
+            self.start_export(path)
 
     def start_export(self, path: Path) -> Op:
         from app.roster.interchange import export_roster

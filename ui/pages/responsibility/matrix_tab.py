@@ -27,7 +27,6 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QFileDialog,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -59,9 +58,13 @@ from ui.models.matrix_model import (
 )
 from ui.pages.responsibility import ResponsibilityTab
 from ui.printing.documents import PdfPrinter, safe_file_name
-from ui.state import last_folder, remember_folder
 from ui.tasks import Op
 from ui.widgets.cards import EmptyState
+from ui.widgets.file_dialogs import (
+    EXCEL_SUFFIX,
+    ask_spreadsheet_to_open,
+    ask_spreadsheet_to_save,
+)
 from ui.widgets.forms import hint_label
 from ui.widgets.tables import wrap_rows
 
@@ -75,8 +78,6 @@ VACANT_COLOUR = "#c0570f"
 # Beyond this many cells with unlinked names (a file where nothing links), the rest show as
 # plain text with their tooltip: hundreds of labels would slow every refresh.
 LABEL_LIMIT = 400
-EXCEL_SUFFIX = ".xlsx"
-CSV_SUFFIX = ".csv"
 
 
 def blend(colour: QColor, background: QColor) -> str:
@@ -543,18 +544,9 @@ class MatrixTab(ResponsibilityTab):
     # ------------------------------------------------------------------ import
 
     def import_matrix(self) -> None:
-        filters = _file_filters()
-        chosen, _filter = QFileDialog.getOpenFileName(
-            self,
-            _("Import the responsibility matrix"),
-            last_folder("import"),
-            ";;".join((filters["both"], filters["excel"], filters["csv"])),
-        )
-        if not chosen:
-            return
-        path = Path(chosen)
-        remember_folder("import", path)
-        self.start_import(path)
+        path = ask_spreadsheet_to_open(self, _("Import the responsibility matrix"))
+        if path is not None:
+            self.start_import(path)
 
     def start_import(self, path: Path) -> Op:
         # Loaded on first use: the spreadsheet libraries cost start-up time.
@@ -617,22 +609,10 @@ class MatrixTab(ResponsibilityTab):
     def export_matrix(self) -> None:
         from app.responsibility.interchange import export_title
 
-        filters = _file_filters()
         name = safe_file_name(f"{export_title()}-{self.day.isoformat()}{EXCEL_SUFFIX}")
-        chosen, selected = QFileDialog.getSaveFileName(
-            self,
-            _("Export the responsibility matrix"),
-            str(Path(last_folder("export")) / name),
-            ";;".join((filters["excel"], filters["csv"])),
-        )
-        if not chosen:
-            return
-        path = Path(chosen)
-        if path.suffix.lower() not in (EXCEL_SUFFIX, CSV_SUFFIX):
-            suffix = CSV_SUFFIX if selected == filters["csv"] else EXCEL_SUFFIX
-            path = path.with_name(path.name + suffix)
-        remember_folder("export", path)
-        self.start_export(path)
+        path = ask_spreadsheet_to_save(self, _("Export the responsibility matrix"), name)
+        if path is not None:
+            self.start_export(path)
 
     def start_export(self, path: Path) -> Op:
         from app.responsibility.interchange import export_matrix
@@ -669,11 +649,3 @@ class MatrixTab(ResponsibilityTab):
             title=_("Responsibility matrix"),
             suggested_name=safe_file_name(f"{export_title()}-{day.isoformat()}.pdf"),
         )
-
-
-def _file_filters() -> dict[str, str]:
-    return {
-        "both": _("Spreadsheets (*.xlsx *.csv)"),
-        "excel": _("Excel workbooks (*.xlsx)"),
-        "csv": _("CSV files (*.csv)"),
-    }

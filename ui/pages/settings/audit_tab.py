@@ -5,14 +5,12 @@ the history of one record, and an export."""
 from __future__ import annotations
 
 import datetime as dt
-from pathlib import Path
 
 from PySide6.QtCore import QDate, Qt, QTimer
 from PySide6.QtGui import QBrush, QColor, QFont
 from PySide6.QtWidgets import (
     QComboBox,
     QDateEdit,
-    QFileDialog,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -40,9 +38,9 @@ from app.i18n import _, ngettext
 from app.storage.audit import Action
 from ui.errors import show_error
 from ui.models.safety_models import COUNT_CAP, AuditTableModel
-from ui.state import last_folder, remember_folder
 from ui.tasks import Op
 from ui.widgets.cards import muted
+from ui.widgets.file_dialogs import ask_spreadsheet_to_save
 from ui.widgets.tables import record_table
 
 CHANGED_BACKGROUND = QColor("#fff1c2")
@@ -329,16 +327,11 @@ class AuditTab(QWidget):
     # ------------------------------------------------------------------ export
 
     def export(self) -> Op | None:
-        start = str(Path(last_folder("exports")) / f"操作记录-{dt.date.today().isoformat()}.xlsx")
-        chosen, _filter = QFileDialog.getSaveFileName(
-            self, _("Export the audit trail"), start, _("Excel workbook (*.xlsx);;CSV (*.csv)")
+        target = ask_spreadsheet_to_save(
+            self, _("Export the audit trail"), f"操作记录-{dt.date.today().isoformat()}.xlsx"
         )
-        if not chosen:
+        if target is None:
             return None
-        remember_folder("exports", chosen)
-        target = Path(chosen)
-        if target.suffix.lower() not in (".xlsx", ".csv"):
-            target = target.with_name(target.name + ".xlsx")
         chosen_filter = self.current_filter()
         return (
             Op(self, lambda: export_trail(target, chosen_filter), label=_("Exporting…"))
