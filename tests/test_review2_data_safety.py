@@ -114,7 +114,7 @@ def test_a_restore_that_put_things_right_takes_the_finding_out_of_the_banner(
     person = Person.create(name="张敏")
     good = backup_to(backups_folder() / default_backup_name("manual")).path
     outside(fresh_database, f"UPDATE person SET name = '王五' WHERE id = {person.id}")
-    monkeypatch.setattr(ui.safety, "offer_backup", lambda window, problems: None)
+    monkeypatch.setattr(ui.safety, "offer_backup", lambda window, problems, **_found: None)
     safety = DataSafety(window)
     window.safety = safety
     safety.start()
@@ -345,7 +345,9 @@ def test_no_problem_dialog_pops_up_after_the_window_was_closed(
     person = Person.create(name="张敏")
     outside(fresh_database, f"UPDATE person SET name = '王五' WHERE id = {person.id}")
     offered: list[list[str]] = []
-    monkeypatch.setattr(ui.safety, "offer_backup", lambda w, problems: offered.append(problems))
+    monkeypatch.setattr(
+        ui.safety, "offer_backup", lambda w, problems, **_found: offered.append(problems)
+    )
     window.show()
     safety = DataSafety(window)
     window.safety = safety

@@ -197,7 +197,9 @@ def test_automatic_backups_go_on_after_a_trail_finding_the_clerk_declined(
     person = Person.create(name="张敏", phone="1")
     outside(fresh_database, f"UPDATE person SET phone = '110' WHERE id = {person.id}")
     offered: list[list[str]] = []
-    monkeypatch.setattr("ui.safety.offer_backup", lambda w, problems: offered.append(problems))
+    monkeypatch.setattr(
+        "ui.safety.offer_backup", lambda w, problems, **_found: offered.append(problems)
+    )
     safety = DataSafety(window)
     safety.start()
     qtbot.waitUntil(lambda: bool(offered) and tasks.idle(), timeout=20000)

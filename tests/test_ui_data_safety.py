@@ -242,7 +242,9 @@ def test_start_offers_the_newest_good_backup_when_the_check_fails(
     qtbot.waitUntil(lambda: not safety._busy, timeout=10000)
     tamper(fresh_database, f"DELETE FROM person WHERE id = {person.id}")
     offered: list[list[str]] = []
-    monkeypatch.setattr("ui.safety.offer_backup", lambda w, problems: offered.append(problems))
+    monkeypatch.setattr(
+        "ui.safety.offer_backup", lambda w, problems, **_found: offered.append(problems)
+    )
     second = DataSafety(window)
     second.start()
     idle(qtbot)

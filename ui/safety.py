@@ -58,11 +58,12 @@ class DataSafety(QObject):
     def start(self) -> None:
         """The checks of a start (quick, or the weekly full one), then the first backup."""
         full = full_check_due()
-        Op(None, lambda: check_health(full=full), lane=CHECKS).success(self._checked).failure(
+        Op(None, lambda: check_and_find_backup(full), lane=CHECKS).success(self._checked).failure(
             self._check_failed
         ).run()
 
-    def _checked(self, report: HealthReport) -> None:
+    def _checked(self, found: tuple[HealthReport, BackupFile | None]) -> None:
+        report, good = found
         if self._closing:
             return  # the window is gone: nobody to tell, nothing to start
         self.checked.emit(report)
@@ -70,7 +71,7 @@ class DataSafety(QObject):
         if not report.ok:
             # After this operation has finished: a restore chosen in the dialog waits for
             # every operation to finish, this one included.
-            QTimer.singleShot(0, lambda: offer_backup(self.window, report.summary()))
+            QTimer.singleShot(0, lambda: offer_backup(self.window, report.summary(), good=good))
 
     def report(self, report: HealthReport) -> None:
         """What a check found (at start, or asked for in the settings) decides the banner and
@@ -106,7 +107,8 @@ class DataSafety(QObject):
 
             report_bug(type(error), error, error.__traceback__, self.window)
             return
-        QTimer.singleShot(0, lambda: offer_backup(self.window, [message]))
+        good = find_newest_good_backup()
+        QTimer.singleShot(0, lambda: offer_backup(self.window, [message], good=good))
 
     def backup_if_due(self, at_start: bool = False) -> None:
         if self._busy or self._closing or not self._backups:
@@ -173,12 +175,22 @@ class DataSafety(QObject):
         )
 
 
-def offer_backup(window: MainWindow, problems: list[str]) -> None:
-    """Tell what is wrong and offer the newest good backup, if there is one."""
+def check_and_find_backup(full: bool) -> tuple[HealthReport, BackupFile | None]:
+    """The checks, and when they find something the backup to offer: both off the GUI thread
+    (finding it opens and checks backup files, newest first)."""
+    report = check_health(full=full)
+    return report, (None if report.ok else find_newest_good_backup())
+
+
+def find_newest_good_backup() -> BackupFile | None:
     try:
-        good = newest_good_backup()
-    except Exception:
-        good = None
+        return newest_good_backup()
+    except Exception:  # a broken backup folder must not hide the problem itself
+        return None
+
+
+def offer_backup(window: MainWindow, problems: list[str], *, good: BackupFile | None) -> None:
+    """Tell what is wrong and offer ``good``, the newest good backup (None: there is none)."""
     box = QMessageBox(window)
     box.setIcon(QMessageBox.Icon.Warning)
     box.setWindowTitle(_("Checking the data"))

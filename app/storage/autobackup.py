@@ -23,6 +23,7 @@ from app.storage.backup import (
     backups_folder,
     list_backups,
     new_backup_path,
+    open_read_only,
 )
 from app.storage.db import raw_connection
 from app.storage.errors import StorageError
@@ -126,8 +127,8 @@ def state_mark(connection: sqlite3.Connection) -> str:
 
 def _file_mark(path: Path) -> str | None:
     try:
-        connection = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
-    except sqlite3.Error:
+        connection = open_read_only(path)
+    except StorageError:
         return None
     try:
         return state_mark(connection)

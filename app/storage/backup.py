@@ -37,7 +37,8 @@ def _read_only_uri(path: Path) -> str:
     return f"{path.resolve().as_uri()}?mode=ro"
 
 
-def _open_read_only(path: Path) -> sqlite3.Connection:
+def open_read_only(path: Path) -> sqlite3.Connection:
+    """A database file opened for reading only (a backup, never changed by looking)."""
     if not path.is_file():
         raise StorageError(_("The file does not exist: {path}").format(path=path))
     try:
@@ -56,7 +57,7 @@ def _not_ours(path: Path) -> DatabaseDamagedError:
 
 def verify_database_file(path: Path) -> int:
     """Open a database file read-only, run quick_check, return its schema version."""
-    connection = _open_read_only(path)
+    connection = open_read_only(path)
     try:
         result = connection.execute("PRAGMA quick_check").fetchall()
         if result != [("ok",)]:
@@ -361,7 +362,7 @@ def restore_from(source_file: str | Path) -> Path:
     verify_restorable(source_file)
     safety_copy = _safety_copy()
     identity = _full_identity()
-    source = _open_read_only(source_file)
+    source = open_read_only(source_file)
     try:
         # One step: records and the attachments they carry arrive together.
         source.backup(raw_connection())
@@ -456,7 +457,7 @@ def replace_damaged(database: Path, source_file: Path) -> Path:
         current = database.with_name(database.name + suffix)
         if current.exists():
             current.replace(aside.with_name(aside.name + suffix))
-    source = _open_read_only(source_file)
+    source = open_read_only(source_file)
     try:
         # The copy keeps its attachments inside; opening it unpacks them.
         with atomic_path(database) as tmp:

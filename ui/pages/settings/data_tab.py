@@ -29,6 +29,7 @@ from app.config import Settings
 from app.i18n import _, join_names
 from app.storage.audit import login, set_operator
 from app.storage.backup import (
+    BackupFile,
     BackupResult,
     backup_to,
     backups_folder,
@@ -38,10 +39,10 @@ from app.storage.backup import (
     new_backup_path,
 )
 from app.storage.db import database_path, database_proxy
-from app.storage.health import HealthReport, check_health, last_full_check
+from app.storage.health import HealthReport, last_full_check
 from ui.errors import show_error
 from ui.models.safety_models import BackupTableModel
-from ui.safety import offer_backup, parent_of, restore_into_window
+from ui.safety import check_and_find_backup, offer_backup, parent_of, restore_into_window
 from ui.state import last_folder, remember_folder
 from ui.tasks import CHECKS, Op
 from ui.widgets.cards import WARNING_STYLE, muted
@@ -65,6 +66,7 @@ class DataTab(QWidget):
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
         self.last_report: HealthReport | None = None
+        self.last_good: BackupFile | None = None  # found with the report, off the GUI thread
 
         # Backups
         backups_box = QGroupBox(_("Backups"), self)
@@ -361,11 +363,20 @@ class DataTab(QWidget):
         self.result_label.setStyleSheet("")
         self.offer_button.hide()
         return (
-            Op(self, lambda: check_health(full=True), label=_("Checking the data…"), lane=CHECKS)
-            .success(self.show_report)
+            Op(
+                self,
+                lambda: check_and_find_backup(True),
+                label=_("Checking the data…"),
+                lane=CHECKS,
+            )
+            .success(self._checked)
             .failure(lambda error: show_error(self, error, _("Cannot check")))
             .run()
         )
+
+    def _checked(self, found: tuple[HealthReport, BackupFile | None]) -> None:
+        report, self.last_good = found
+        self.show_report(report)
 
     def show_report(self, report: HealthReport) -> None:
         self.last_report = report
@@ -391,7 +402,7 @@ class DataTab(QWidget):
     def _offer(self) -> None:
         window = parent_of(self)
         if window is not None and self.last_report is not None:
-            offer_backup(window, self.last_report.summary())
+            offer_backup(window, self.last_report.summary(), good=self.last_good)
 
     # ------------------------------------------------------------------ operator
 
